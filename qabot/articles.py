@@ -1,0 +1,81 @@
+"""Find and read the articles under a seeds folder."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from qabot.errors import ArticleError, NoArticlesError
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article file.
+
+    ``name`` is its path relative to the seeds folder (what the index
+    records); ``path`` is where it is on disk, as the user named the folder.
+    """
+
+    name: str
+    path: Path
+    text: str
+    sha256: str
+
+
+def article_paths(seeds: Path) -> list[Path]:
+    """Every .txt and .md file under ``seeds``, in a stable order."""
+    if not seeds.is_dir():
+        raise NoArticlesError(
+            f"seeds folder {str(seeds)!r} not found: create it and put .txt or .md articles in it, "
+            "or pass --seeds DIR"
+        )
+    paths = sorted(
+        p for p in seeds.rglob("*")
+        if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file() and not p.name.startswith(".")
+    )
+    if not paths:
+        raise NoArticlesError(
+            f"no articles in {str(seeds)!r}: add .txt or .md files there, or pass --seeds DIR"
+        )
+    return paths
+
+
+def decode_article(path: Path, data: bytes) -> str:
+    """The text of an article file, as ``Path.read_text(encoding="utf-8")`` gives it."""
+    if b"\0" in data:
+        raise ArticleError(f"{path}: not a text file (it contains NUL bytes); remove it from seeds")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ArticleError(
+            f"{path}: not valid UTF-8 (byte {error.start}); save it as UTF-8 text"
+        ) from None
+    # Universal newlines, exactly as read_text applies them.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ArticleError(f"{path}: cannot be read ({error.strerror})") from None
+
+
+def read_articles(seeds: Path) -> list[Article]:
+    articles = []
+    for path in article_paths(seeds):
+        data = _read_bytes(path)
+        name = path.relative_to(seeds).as_posix()
+        articles.append(Article(name, path, decode_article(path, data), hashlib.sha256(data).hexdigest()))
+    return articles
+
+
+def file_hashes(seeds: Path) -> dict[str, str]:
+    """``{name: sha256}`` of every article, without decoding them."""
+    return {
+        path.relative_to(seeds).as_posix(): hashlib.sha256(_read_bytes(path)).hexdigest()
+        for path in article_paths(seeds)
+    }

@@ -1,0 +1,195 @@
+"""Build or update the index from the articles, re-embedding only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from qabot.articles import Article, file_hashes, read_articles
+from qabot.chunking import chunk_article
+from qabot.embedder import Embedder
+from qabot.errors import IndexLoadError
+from qabot.index import (
+    DATA_FILES, FORMAT, MANIFEST, Index, chunking_settings, passage_embedding_text,
+    read_manifest, sentence_embedding_text,
+)
+from qabot.lexical import LexicalIndex
+from qabot.records import Passage, Sentence
+from qabot.storage import build_lock, new_folder, write_json, write_jsonl
+
+# progress(stage, done, total): stage is "embedding"; called as work is done.
+BuildProgress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    files: int
+    passages: int
+    sentences: int
+    embedded: int
+    reused: int
+    removed: int
+    seconds: float
+    changed: bool
+
+    def to_json(self) -> dict:
+        return {
+            "files": self.files, "passages": self.passages, "sentences": self.sentences,
+            "embedded": self.embedded, "reused": self.reused, "removed": self.removed,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], dict]:
+    passages: list[Passage] = []
+    sentences: list[Sentence] = []
+    files = {}
+    for article in articles:
+        chunked = chunk_article(article.text)
+        hashes = []
+        for chunk in chunked.passages:
+            first = len(sentences)
+            for span in chunk.sentences:
+                sentences.append(Sentence(
+                    len(sentences), len(passages), article.name, span.start, span.end, span.line, span.text,
+                ))
+            digest = content_hash(passage_embedding_text(chunked.title, chunk.text))
+            passages.append(Passage(
+                len(passages), article.name, chunked.title, chunk.start, chunk.end, chunk.line,
+                chunk.text, digest, first, len(chunk.sentences),
+            ))
+            hashes.append(digest)
+        files[article.name] = {"sha256": article.sha256, "title": chunked.title, "passages": hashes}
+    return passages, sentences, files
+
+
+def is_fresh(manifest: dict, seeds: Path, embedder: Embedder) -> bool:
+    """True when the manifest was built from exactly these articles and settings."""
+    recorded = {name: entry["sha256"] for name, entry in manifest.get("files", {}).items()}
+    return (
+        manifest.get("model", {}).get("name") == embedder.name
+        and manifest.get("chunking") == chunking_settings()
+        and recorded == file_hashes(seeds)
+    )
+
+
+def _previous_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Vectors of the current index by content key, to reuse; empty if none."""
+    try:
+        old = Index.load(folder, model_name=embedder.name)
+    except IndexLoadError:
+        return {}
+    if old.manifest.get("chunking") != chunking_settings():
+        return {}
+    reuse: dict[str, np.ndarray] = {}
+    for which, records, text_of in (
+        ("passages", old.passages, lambda r: passage_embedding_text(r.title, r.text)),
+        ("sentences", old.sentences, lambda r: sentence_embedding_text(old.passages[r.passage].title, r.text)),
+    ):
+        vectors = old.vectors(which)
+        for record, vector in zip(records, vectors):
+            reuse[which[0] + content_hash(text_of(record))] = vector
+    return reuse
+
+
+def _embed(texts, keys, reuse, embedder, progress, stage_total, done_before):
+    """Vectors for ``texts``: reused by key where possible, else embedded."""
+    missing = [i for i, key in enumerate(keys) if key not in reuse]
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    done = [done_before]
+
+    def step(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress("embedding", done[0], stage_total)
+
+    fresh = embedder.encode([texts[i] for i in missing], progress=step)
+    for row, i in enumerate(missing):
+        vectors[i] = fresh[row]
+    for i, key in enumerate(keys):
+        if key in reuse:
+            vectors[i] = reuse[key]
+    return vectors, len(missing)
+
+
+def _write_faiss(path: Path, vectors: np.ndarray, dimension: int) -> None:
+    import faiss
+
+    store = faiss.IndexFlatIP(dimension)
+    if len(vectors):
+        store.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(store, str(path))
+
+
+def update_index(
+    seeds: Path,
+    folder: Path,
+    embedder: Embedder,
+    force: bool = False,
+    progress: BuildProgress | None = None,
+) -> BuildReport:
+    """Bring the index in ``folder`` up to date with the articles in ``seeds``.
+
+    Only passages and sentences whose text is new are embedded; the rest
+    reuse their stored vectors. Nothing is written when all is current,
+    unless ``force``.
+    """
+    began = time.perf_counter()
+    with build_lock(folder):
+        articles = read_articles(seeds)
+        passages, sentences, files = _records(articles)
+        try:
+            manifest = read_manifest(folder)
+        except IndexLoadError:
+            manifest = {}
+        old_passages = {h for entry in manifest.get("files", {}).values() for h in entry["passages"]}
+        if not force and manifest and is_fresh(manifest, seeds, embedder):
+            try:
+                Index.load(folder, model_name=embedder.name)
+                return BuildReport(len(files), len(passages), len(sentences), 0, len(passages), 0,
+                                   time.perf_counter() - began, changed=False)
+            except IndexLoadError:
+                pass  # damaged: rebuild below
+        reuse = {} if force else _previous_vectors(folder, embedder)
+        titles = [p.title for p in passages]
+        passage_texts = [passage_embedding_text(p.title, p.text) for p in passages]
+        sentence_texts = [sentence_embedding_text(titles[s.passage], s.text) for s in sentences]
+        passage_keys = ["p" + content_hash(t) for t in passage_texts]
+        sentence_keys = ["s" + content_hash(t) for t in sentence_texts]
+        total = sum(k not in reuse for k in passage_keys) + sum(k not in reuse for k in sentence_keys)
+        if progress:
+            progress("embedding", 0, total)
+        passage_vectors, embedded = _embed(passage_texts, passage_keys, reuse, embedder, progress, total, 0)
+        sentence_vectors, _ = _embed(
+            sentence_texts, sentence_keys, reuse, embedder, progress, total, embedded,
+        )
+        with new_folder(folder) as staging:
+            write_jsonl(staging / "passages.jsonl", (p.to_json() for p in passages))
+            write_jsonl(staging / "sentences.jsonl", (s.to_json() for s in sentences))
+            _write_faiss(staging / "passages.faiss", passage_vectors, embedder.dimension)
+            _write_faiss(staging / "sentences.faiss", sentence_vectors, embedder.dimension)
+            LexicalIndex.build([p.text for p in passages]).save(staging / "bm25-passages")
+            LexicalIndex.build([s.text for s in sentences]).save(staging / "bm25-sentences")
+            write_json(staging / MANIFEST, {
+                "format": FORMAT,
+                "model": {"name": embedder.name, "dimension": embedder.dimension},
+                "chunking": chunking_settings(),
+                "counts": {"files": len(files), "passages": len(passages), "sentences": len(sentences)},
+                "file_sizes": {name: (staging / name).stat().st_size for name in DATA_FILES},
+                "files": files,
+            })
+        current = {p.hash for p in passages}
+        return BuildReport(
+            files=len(files), passages=len(passages), sentences=len(sentences),
+            embedded=embedded, reused=len(passages) - embedded,
+            removed=len(old_passages - current), seconds=time.perf_counter() - began, changed=True,
+        )

@@ -1,0 +1,208 @@
+"""Split an article's text into prose blocks, sentences and passages.
+
+Everything here is a pure function of the text. Every span is a pair of
+character offsets into that text, so ``text[start:end]`` is the span's text.
+Lines that are not prose (page furniture such as font-size buttons, video
+promos, stray symbols) are dropped by a general rule, never by a list.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+MIN_PASSAGE_WORDS = 40
+MAX_PASSAGE_WORDS = 120
+
+# A word: two or more letters (any script).
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_TERMINAL = tuple('.!?…:;"\'”’)]»')
+# After a sentence end: closing quotes/brackets, then white space.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
+_NEXT_STARTS_SENTENCE = re.compile(r"\s+([\"'“‘(\[«]*)([A-Z0-9À-Þ])")
+# Words that end with a period without ending the sentence.
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm maj gov sen rep
+    rev hon pres supt insp det vs etc no nos fig figs vol approx dept est mt ft
+    jan feb aug sept oct nov dec e.g i.e al ca cf op""".split()
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the article: ``text == article[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ChunkedPassage(Span):
+    """A passage and the sentences inside it, all with article offsets."""
+
+    sentences: tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class ChunkedArticle:
+    title: str
+    passages: tuple[ChunkedPassage, ...]
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def is_prose(line: str) -> bool:
+    """True for a line of running text, False for page furniture.
+
+    Prose has at least four words and ends like a sentence, or is long
+    enough (15 words) to be text even without a closing mark.
+    """
+    stripped = line.strip()
+    words = len(_WORD.findall(stripped))
+    if words >= 15:
+        return True
+    return words >= 4 and stripped.endswith(_TERMINAL)
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets at which each line of ``text`` begins."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def line_number(starts: list[int], offset: int) -> int:
+    """1-based line holding ``offset``, given :func:`line_starts`."""
+    return bisect_right(starts, offset)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` so it neither starts nor ends with white space."""
+    while start < end and (text[start].isspace() or text[start] == "\ufeff"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def title_span(text: str) -> tuple[int, int] | None:
+    """The first non-empty line, which names the article."""
+    offset = 0
+    for line in text.split("\n"):
+        start, end = _trimmed(text, offset, offset + len(line))
+        if start < end:
+            return start, end
+        offset += len(line) + 1
+    return None
+
+
+def prose_blocks(text: str, skip_until: int = 0) -> list[tuple[int, int]]:
+    """Runs of consecutive prose lines, as trimmed ``(start, end)`` offsets.
+
+    A blank or non-prose line ends a block. Lines before ``skip_until``
+    (the title) are ignored.
+    """
+    blocks: list[tuple[int, int]] = []
+    block_start = block_end = None
+    offset = 0
+    for line in text.split("\n"):
+        line_end = offset + len(line)
+        if offset >= skip_until and is_prose(line):
+            start, end = _trimmed(text, offset, line_end)
+            block_start = start if block_start is None else block_start
+            block_end = end
+        elif block_start is not None:
+            blocks.append((block_start, block_end))
+            block_start = None
+        offset = line_end + 1
+    if block_start is not None:
+        blocks.append((block_start, block_end))
+    return blocks
+
+
+def _ends_with_abbreviation(text: str, start: int, mark: int) -> bool:
+    """True when the word ending at ``mark`` (a period) is an abbreviation."""
+    word_start = mark
+    while word_start > start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:mark].strip("\"'“‘([").lower()
+    if text[mark] != ".":
+        return False
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "J. Smith"
+    if re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+        return True  # an acronym: "U.S", "e.g"
+    return word in ABBREVIATIONS
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` into trimmed sentence spans."""
+    spans = []
+    sentence_start = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        following = _NEXT_STARTS_SENTENCE.match(text, match.end(), end)
+        if following is None or _ends_with_abbreviation(text, sentence_start, match.start()):
+            continue
+        spans.append(_trimmed(text, sentence_start, match.end()))
+        sentence_start = match.end()
+    spans.append(_trimmed(text, sentence_start, end))
+    return [span for span in spans if span[0] < span[1]]
+
+
+def _group_sentences(sentences, text, max_words):
+    """Greedily pack a block's sentences into passages of at most max_words."""
+    groups: list[list[tuple[int, int]]] = [[]]
+    words = 0
+    for span in sentences:
+        n = word_count(text[span[0]:span[1]])
+        if groups[-1] and words + n > max_words:
+            groups.append([])
+            words = 0
+        groups[-1].append(span)
+        words += n
+    return groups
+
+
+def _merge_short(groups, text, min_words, max_words):
+    """Join a short passage to the next one when both fit and only blank
+    lines lie between them (so the passage is still one stretch of text)."""
+    merged: list[list[tuple[int, int]]] = []
+    for group in groups:
+        if merged:
+            previous = merged[-1]
+            gap = text[previous[-1][1]:group[0][0]]
+            size = word_count(text[previous[0][0]:previous[-1][1]])
+            both = size + word_count(text[group[0][0]:group[-1][1]])
+            if size < min_words and both <= max_words and gap.isspace():
+                previous.extend(group)
+                continue
+        merged.append(list(group))
+    return merged
+
+
+def chunk_article(
+    text: str,
+    min_words: int = MIN_PASSAGE_WORDS,
+    max_words: int = MAX_PASSAGE_WORDS,
+) -> ChunkedArticle:
+    """Title, passages and sentences of one article, with exact offsets."""
+    title = title_span(text)
+    title_text = text[title[0]:title[1]] if title else ""
+    starts = line_starts(text)
+    groups = []
+    for block in prose_blocks(text, skip_until=title[1] if title else 0):
+        groups.extend(_group_sentences(sentence_spans(text, *block), text, max_words))
+    groups = _merge_short(groups, text, min_words, max_words)
+
+    def span(start: int, end: int) -> Span:
+        return Span(start, end, text[start:end], line_number(starts, start))
+
+    passages = []
+    for group in groups:
+        sentences = tuple(span(*s) for s in group)
+        whole = span(group[0][0], group[-1][1])
+        passages.append(ChunkedPassage(whole.start, whole.end, whole.text, whole.line, sentences))
+    return ChunkedArticle(title_text, tuple(passages))

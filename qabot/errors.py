@@ -1,0 +1,21 @@
+"""Errors the library raises for problems a user can fix."""
+
+
+class QabotError(Exception):
+    """Base class: a problem worth a one-line message, not a traceback."""
+
+
+class ArticleError(QabotError):
+    """An article under the seeds folder cannot be read as text."""
+
+
+class NoArticlesError(QabotError):
+    """The seeds folder is missing or holds no articles."""
+
+
+class IndexLoadError(QabotError):
+    """The index folder is missing, incomplete or does not match."""
+
+
+class BadQuestionError(QabotError):
+    """The question is empty once cleaned."""

@@ -1,0 +1,92 @@
+"""Writing an index folder so that a crash never leaves half of one.
+
+A build writes a complete new folder beside the index, then swaps it in with
+renames. If the process dies between the two renames, the next reader puts
+the old folder back. A lock file keeps two builds from interleaving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+def _sibling(folder: Path, suffix: str) -> Path:
+    return folder.with_name(folder.name + suffix)
+
+
+def old_folder(folder: Path) -> Path:
+    return _sibling(folder, ".qabot-old")
+
+
+def recover(folder: Path) -> None:
+    """Put back the previous index if a swap was interrupted half-way."""
+    old = old_folder(folder)
+    if old.is_dir():
+        if folder.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(old, folder)
+
+
+@contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock for building ``folder`` (waits for another build)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with open(_sibling(folder, ".qabot-lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+@contextmanager
+def new_folder(folder: Path) -> Iterator[Path]:
+    """Yield an empty folder to write into; on success swap it in for ``folder``.
+
+    Call under :func:`build_lock`. On an exception the new folder is removed
+    and ``folder`` is left as it was.
+    """
+    staging = _sibling(folder, f".qabot-new-{os.getpid()}")
+    for stale in folder.parent.glob(folder.name + ".qabot-new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+        _fsync_tree(staging)
+        recover(folder)
+        old = old_folder(folder)
+        if folder.exists():
+            os.rename(folder, old)
+        os.rename(staging, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
