@@ -1,0 +1,93 @@
+"""The library's front door: open an index over a seeds folder and ask.
+
+Both the command line and the chat UI are thin layers over :class:`Bot`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from qabot.answering import Answer, Answerer, Weights
+from qabot.build import BuildProgress, BuildReport, is_fresh, update_index
+from qabot.conversation import Conversation
+from qabot.embedder import BundledModel, Embedder
+from qabot.errors import IndexLoadError
+from qabot.index import Index, read_manifest
+
+DEFAULT_SEEDS = Path("seeds")
+DEFAULT_INDEX = Path("embeddings")
+# notice(message): one line for the user about what the bot is doing.
+Notice = Callable[[str], None]
+
+
+def index_state(seeds: Path, folder: Path, embedder: Embedder) -> str:
+    """``"fresh"``, ``"stale"`` (articles changed) or ``"missing"`` (or broken)."""
+    try:
+        manifest = read_manifest(folder)
+    except IndexLoadError:
+        return "missing"
+    return "fresh" if is_fresh(manifest, seeds, embedder) else "stale"
+
+
+def load_fresh_index(
+    seeds: Path, folder: Path, embedder: Embedder,
+    notice: Notice | None = None, progress: BuildProgress | None = None,
+) -> tuple[Index, BuildReport | None]:
+    """The index of ``seeds``, first updated if it is missing, damaged or
+    stale (``notice`` is told why); the build report, or None if none ran."""
+    try:
+        if is_fresh(read_manifest(folder), seeds, embedder):
+            return Index.load(folder, model_name=embedder.name), None
+        reason = f"articles in {str(seeds)!r} changed; updating the index"
+    except IndexLoadError as error:
+        reason = f"{error}; building it"
+    if notice:
+        notice(reason)
+    report = update_index(seeds, folder, embedder, progress=progress)
+    return Index.load(folder, model_name=embedder.name), report
+
+
+@dataclass
+class Bot:
+    """An up-to-date index of ``seeds`` and the answerer over it."""
+
+    seeds: Path
+    folder: Path
+    embedder: Embedder
+    answerer: Answerer
+    last_build: BuildReport | None = None
+
+    @classmethod
+    def open(
+        cls,
+        seeds: Path = DEFAULT_SEEDS,
+        folder: Path = DEFAULT_INDEX,
+        embedder: Embedder | None = None,
+        notice: Notice | None = None,
+        progress: BuildProgress | None = None,
+        mode: str = "hybrid",
+        weights: Weights = Weights(),
+    ) -> "Bot":
+        """Load the index, first updating it if the articles changed or it is
+        missing or damaged (``notice`` is told why)."""
+        embedder = embedder or BundledModel()
+        index, report = load_fresh_index(seeds, folder, embedder, notice, progress)
+        answerer = Answerer(index, embedder, seeds, mode=mode, weights=weights)
+        return cls(seeds, folder, embedder, answerer, report)
+
+    def ask(self, question: str, k: int = 3) -> Answer:
+        return self.answerer.ask(question, k=k)
+
+    def conversation(self) -> Conversation:
+        return Conversation(self.answerer)
+
+    def rebuild(self, force: bool = False, progress: BuildProgress | None = None) -> BuildReport:
+        """Update the index from the articles and swap it in for answering."""
+        report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress)
+        index = Index.load(self.folder, model_name=self.embedder.name)
+        self.answerer = Answerer(index, self.embedder, self.seeds,
+                                 mode=self.answerer.mode, weights=self.answerer.weights)
+        self.last_build = report
+        return report

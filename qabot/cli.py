@@ -1,0 +1,149 @@
+"""The `qabot` command: a thin layer over :mod:`qabot.bot`.
+
+Library errors a user can fix become one line on stderr and exit code 2;
+anything else is exit code 1. Heavy imports happen inside the commands, so
+``qabot --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Ask questions about the articles in a seeds folder. Every answer is one
+sentence quoted verbatim from an article, with its file, line and character
+offsets; when the articles do not answer, qabot says so.
+
+With no command, opens the chat window."""
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR",
+                        help="folder of .txt/.md articles (default: seeds)")
+    parser.add_argument("--index", type=Path, default=Path("embeddings"), metavar="DIR",
+                        help="folder holding the index (default: embeddings)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qabot", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from qabot import __version__
+
+    parser.add_argument("--version", action="version", version=f"qabot {__version__}")
+    _common(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = commands.add_parser("chat", help="open the chat window (the default)",
+                               description="Open the chat window over the articles.")
+    _common(chat)
+
+    index = commands.add_parser(
+        "index", help="build or update the index",
+        description="Build the index of the articles, or update it: only new or changed "
+                    "passages are embedded, and removed articles disappear.")
+    _common(index)
+    index.add_argument("--force", action="store_true", help="re-embed everything")
+    index.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+
+    ask = commands.add_parser(
+        "ask", help="answer questions",
+        description="Answer QUESTION, or with none, each line of standard input in turn.",
+        epilog="JSON: one object per question per line: question, answer (null when the "
+               "articles do not say), abstained, confidence, source {file, title, line, start, "
+               "end} and passages [{text, score, file, line, start, end}].")
+    _common(ask)
+    ask.add_argument("question", nargs="?", metavar="QUESTION", help="the question (default: read stdin)")
+    ask.add_argument("-k", type=int, default=3, metavar="K", help="how many passages to list (default 3)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
+    ask.add_argument("--chat", action="store_true",
+                     help="treat the stdin lines as one conversation (follow-ups use earlier turns)")
+
+    from qabot.evaluation.command import add_eval_command
+
+    add_eval_command(commands, _common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from qabot.errors import QabotError
+
+    try:
+        return _run(args)
+    except QabotError as error:
+        print(f"qabot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("qabot: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command in (None, "chat"):
+        from qabot.tui.app import run_chat
+
+        return run_chat(args.seeds, args.index)
+    if args.command == "index":
+        return cmd_index(args)
+    if args.command == "ask":
+        return cmd_ask(args)
+    from qabot.evaluation.command import cmd_eval
+
+    return cmd_eval(args)
+
+
+def stderr_notice(message: str) -> None:
+    print(f"qabot: {message}", file=sys.stderr)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from qabot.build import update_index
+    from qabot.embedder import BundledModel
+    from qabot.progress import ProgressBar
+
+    with ProgressBar("Embedding", enabled=not args.json) as bar:
+        report = update_index(args.seeds, args.index, BundledModel(), force=args.force, progress=bar.update)
+    if args.json:
+        print(json.dumps(report.to_json()))
+    else:
+        state = "updated" if report.changed else "already up to date"
+        print(f"index {state}: {report.files} files, {report.passages} passages, "
+              f"{report.sentences} sentences; {report.embedded} passages embedded, "
+              f"{report.reused} reused, {report.removed} removed ({report.seconds:.1f} s)")
+    return EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qabot.bot import Bot
+    from qabot.errors import BadQuestionError
+    from qabot.progress import ProgressBar
+    from qabot.render import answer_json, answer_text
+
+    if args.k < 0:
+        raise BadQuestionError("-k must be 0 or more")
+    if args.question is not None:
+        questions = [args.question]
+    else:
+        questions = [line for line in sys.stdin.read().splitlines() if line.strip()]
+    with ProgressBar("Updating index", enabled=not args.json) as bar:
+        bot = Bot.open(args.seeds, args.index, notice=stderr_notice, progress=bar.update)
+    asker = bot.conversation() if args.chat else bot
+    status = EXIT_OK
+    for question in questions:
+        try:
+            answer = asker.ask(question, k=args.k)
+        except BadQuestionError as error:
+            print(f"qabot: {error}", file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        print(json.dumps(answer_json(answer)) if args.json else answer_text(answer), flush=True)
+    return status

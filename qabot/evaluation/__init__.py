@@ -1,0 +1,1 @@
+"""`qabot eval`: scripted question sets, scored against gold answers."""

@@ -1,0 +1,65 @@
+"""The `qabot eval` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qabot.answering import MODES
+from qabot.evaluation.datasets import FORMATS
+
+DESCRIPTION = """\
+Ask every question of FILE and score the answers against the gold ones.
+
+FILE is the project's JSON Lines ({"question", "answers"}, {"question",
+"answerable": false}, {"turns", "answers"}), answered against --seeds and
+--index, or SQuAD v1.1 / v2.0 JSON, where each article gets an index of its
+own and is_impossible questions must be refused. Metrics are defined in the
+README."""
+
+
+def add_eval_command(commands, add_common) -> None:
+    parser = commands.add_parser("eval", help="score the bot on a question set",
+                                 description=DESCRIPTION,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common(parser)
+    parser.add_argument("file", type=Path, metavar="FILE", help="questions (.jsonl or SQuAD .json)")
+    parser.add_argument("--format", choices=FORMATS, help="file format (default: detected)")
+    parser.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval (default: hybrid)")
+    parser.add_argument("--json", action="store_true", help="print one JSON report")
+    parser.add_argument("--predictions", type=Path, metavar="OUT.jsonl",
+                        help="write one JSON line per question")
+    parser.add_argument("--min-answer-at-1", type=float, metavar="X",
+                        help="exit 1 when answer@1 is below X (for CI)")
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qabot.embedder import BundledModel
+    from qabot.evaluation.datasets import load_question_set
+    from qabot.evaluation.report import PredictionWriter, table
+    from qabot.progress import ProgressBar
+
+    questions = load_question_set(args.file, args.format)
+    total = len(questions.cases)
+    with PredictionWriter(args.predictions) as writer, \
+            ProgressBar("Questions", enabled=not args.json) as bar:
+        done = [0]
+
+        def on_result(case, answer, outcome):
+            writer.write(case, answer, outcome)
+            done[0] += 1
+            bar.update("questions", done[0], total)
+
+        from qabot.evaluation.runner import run_eval
+
+        report = run_eval(questions, args.seeds, args.index, BundledModel(),
+                          mode=args.mode, on_result=on_result)
+    report["file"] = str(args.file)
+    print(json.dumps(report) if args.json else table(report))
+    threshold = args.min_answer_at_1
+    if threshold is not None and (report["answer_at_1"] or 0.0) < threshold:
+        print(f"qabot: answer@1 {report['answer_at_1']} is below {threshold}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,65 @@
+"""Scoring answers against gold answers, SQuAD style."""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+import numpy as np
+
+K_VALUES = (1, 3, 5)
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCTUATION = str.maketrans("", "", string.punctuation)
+
+
+def normalize(text: str) -> str:
+    """SQuAD normalisation: lower case, no punctuation, no articles, single spaces."""
+    return " ".join(_ARTICLES.sub(" ", text.lower().translate(_PUNCTUATION)).split())
+
+
+def holds_answer(text: str | None, answers) -> bool:
+    """True when ``text`` contains one of the gold ``answers`` as whole words."""
+    if not text:
+        return False
+    padded = f" {normalize(text)} "
+    return any(f" {normalize(a)} " in padded for a in answers if normalize(a))
+
+
+@dataclass
+class Outcome:
+    """What happened to one question."""
+
+    answerable: bool
+    abstained: bool
+    correct: bool  # the answer holds a gold answer
+    sentence_rank: int | None  # 1-based rank of the first sentence holding one
+    passage_rank: int | None
+    latency_ms: float
+
+
+def _share(flags) -> float | None:
+    flags = list(flags)
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def summarize(outcomes: list[Outcome]) -> dict:
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    latencies = np.array([o.latency_ms for o in outcomes]) if outcomes else np.zeros(1)
+    return {
+        "questions": len(outcomes),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "answer_at_1": _share(o.correct and not o.abstained for o in answerable),
+        "sentence_recall": {str(k): _share(o.sentence_rank is not None and o.sentence_rank <= k
+                                           for o in answerable) for k in K_VALUES},
+        "passage_recall": {str(k): _share(o.passage_rank is not None and o.passage_rank <= k
+                                          for o in answerable) for k in K_VALUES},
+        "mrr": round(float(np.mean([1 / o.sentence_rank if o.sentence_rank else 0.0 for o in answerable])), 4)
+        if answerable else None,
+        "answerable_refused": _share(o.abstained for o in answerable),
+        "unanswerable_refused": _share(o.abstained for o in unanswerable),
+        "latency_ms": {"median": round(float(np.median(latencies)), 2),
+                       "p95": round(float(np.percentile(latencies, 95)), 2)},
+    }

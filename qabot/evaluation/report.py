@@ -1,0 +1,67 @@
+"""Writing evaluation results: per-question predictions and a summary table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qabot.errors import QabotError
+
+
+class PredictionWriter:
+    """Appends one JSON line per question to a file, flushed as it goes, so
+    an interrupted run keeps what it had."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._handle = None
+
+    def __enter__(self) -> "PredictionWriter":
+        if self.path is not None:
+            try:
+                self._handle = open(self.path, "w", encoding="utf-8")
+            except OSError as error:
+                raise QabotError(f"cannot write predictions to {self.path}: {error.strerror}") from None
+        return self
+
+    def write(self, case, answer, outcome) -> None:
+        if self._handle is None:
+            return
+        row = {
+            "id": case.id, "question": case.question, "answer": answer.text,
+            "abstained": answer.abstained, "passages": [p.passage.text for p in answer.passages],
+            "latency_ms": round(outcome.latency_ms, 2),
+        }
+        self._handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._handle.flush()
+
+    def __exit__(self, *exc) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def _value(value) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def table(report: dict) -> str:
+    """The report as aligned rows for a terminal."""
+    rows = [
+        ("file", report.get("file")), ("format", report["format"]), ("mode", report["mode"]),
+        ("questions", report["questions"]), ("answerable", report["answerable"]),
+        ("unanswerable", report["unanswerable"]), ("answer@1", report["answer_at_1"]),
+    ]
+    rows += [(f"sentence recall@{k}", v) for k, v in report["sentence_recall"].items()]
+    rows += [(f"passage recall@{k}", v) for k, v in report["passage_recall"].items()]
+    rows += [
+        ("MRR", report["mrr"]),
+        ("answerable refused", report["answerable_refused"]),
+        ("unanswerable refused", report["unanswerable_refused"]),
+        ("latency median (ms)", report["latency_ms"]["median"]),
+        ("latency p95 (ms)", report["latency_ms"]["p95"]),
+        ("seconds", report["seconds"]),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {_value(value)}" for name, value in rows)

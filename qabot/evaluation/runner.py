@@ -1,0 +1,85 @@
+"""Ask every question of a set and score the answers."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+from qabot.answering import Answer, Weights
+from qabot.bot import Bot
+from qabot.embedder import Embedder
+from qabot.evaluation.datasets import Case, QuestionSet
+from qabot.evaluation.metrics import Outcome, holds_answer, summarize
+
+PASSAGES_SCORED = 5
+# on_result(case, answer, outcome): called after each question.
+OnResult = Callable[[Case, Answer, Outcome], None]
+
+
+def _rank(texts: Iterable[str], answers) -> int | None:
+    for rank, text in enumerate(texts, 1):
+        if holds_answer(text, answers):
+            return rank
+    return None
+
+
+def score_case(bot: Bot, case: Case) -> tuple[Answer, Outcome]:
+    """Ask ``case`` (all its turns, as one conversation) and judge the last answer."""
+    conversation = bot.conversation()
+    for turn in case.turns[:-1]:
+        conversation.ask(turn, k=PASSAGES_SCORED)
+    began = time.perf_counter()
+    answer = conversation.ask(case.question, k=PASSAGES_SCORED)
+    latency = (time.perf_counter() - began) * 1000
+    outcome = Outcome(
+        answerable=case.answerable,
+        abstained=answer.abstained,
+        correct=holds_answer(answer.text, case.answers),
+        sentence_rank=_rank((s.text for s in answer.ranked_sentences), case.answers),
+        passage_rank=_rank((p.passage.text for p in answer.passages), case.answers),
+        latency_ms=latency,
+    )
+    return answer, outcome
+
+
+def _ask_all(bot: Bot, cases: list[Case], on_result: OnResult | None) -> list[Outcome]:
+    outcomes = []
+    for case in cases:
+        answer, outcome = score_case(bot, case)
+        outcomes.append(outcome)
+        if on_result:
+            on_result(case, answer, outcome)
+    return outcomes
+
+
+def run_eval(
+    questions: QuestionSet,
+    seeds: Path,
+    index: Path,
+    embedder: Embedder,
+    mode: str = "hybrid",
+    weights: Weights = Weights(),
+    on_result: OnResult | None = None,
+) -> dict:
+    """Metrics for ``questions``. SQuAD articles each get a temporary index;
+    JSON Lines questions are asked of ``seeds`` through ``index``."""
+    began = time.perf_counter()
+    if not questions.documents:
+        bot = Bot.open(seeds, index, embedder, mode=mode, weights=weights)
+        outcomes = _ask_all(bot, questions.cases, on_result)
+    else:
+        outcomes = []
+        with tempfile.TemporaryDirectory(prefix="qabot-eval-") as scratch:
+            for doc_id, (name, text) in questions.documents.items():
+                doc_seeds = Path(scratch) / doc_id / "seeds"
+                doc_seeds.mkdir(parents=True)
+                (doc_seeds / name).write_text(text, encoding="utf-8")
+                bot = Bot.open(doc_seeds, Path(scratch) / doc_id / "index", embedder,
+                               mode=mode, weights=weights)
+                cases = [c for c in questions.cases if c.document == doc_id]
+                outcomes += _ask_all(bot, cases, on_result)
+    report = summarize(outcomes)
+    report.update(mode=mode, format=questions.format, seconds=round(time.perf_counter() - began, 1))
+    return report
