@@ -1,0 +1,94 @@
+"""Helpers shared by the core tests: paths, a counting embedder, article
+writers and a way to run the command line as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from qabot.embedder import HashingEmbedder
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_SEEDS = REPO / "seeds"
+SHIPPED_INDEX = REPO / "embeddings"
+SHIPPED_ARTICLE = SHIPPED_SEEDS / "iran-missiles-iraq-bases.txt"
+SHARED = REPO.parent / "shared"
+
+
+class CountingEmbedder:
+    """Wraps an embedder and records every text it is asked to embed."""
+
+    def __init__(self, inner=None) -> None:
+        self.inner = inner or HashingEmbedder()
+        self.name = self.inner.name
+        self.dimension = self.inner.dimension
+        self.texts: list[str] = []
+
+    def encode(self, texts, progress=None):
+        texts = list(texts)
+        self.texts.extend(texts)
+        return self.inner.encode(texts, progress=progress)
+
+    def reset(self) -> None:
+        self.texts = []
+
+
+def write_seeds(folder: Path, articles: dict[str, str | bytes]) -> Path:
+    """Write ``{name: text or bytes}`` under ``folder`` and return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in articles.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+_VOCABULARY = {
+    "weather": "rain wind storm clouds coast harbour flooding forecast temperature northern villages",
+    "trains": "railway station platform locomotive timetable passengers carriages signal engineers depot",
+    "garden": "roses tomatoes compost soil seedlings greenhouse watering pruning orchard beetles",
+    "music": "violin orchestra concert rehearsal conductor symphony audience melody choir tempo",
+    "finance": "budget taxes treasury deficit revenue pensions bonds inflation auditors spending",
+}
+TOPICS = tuple(_VOCABULARY)
+
+
+def prose(topic: str, paragraph: int, words: int = 60) -> str:
+    """A deterministic prose paragraph of at least ``words`` words about
+    ``topic``, in sentences of fifteen words; ``paragraph`` varies the text."""
+    vocab = _VOCABULARY[topic].split()
+    sentences, count, n = [], 0, paragraph * 7
+    while count < words:
+        body = [vocab[(n + i * 3) % len(vocab)] for i in range(10)]
+        sentences.append(f"The {topic} report number {paragraph} noted " + " ".join(body) + ".")
+        count += 15
+        n += 1
+    return " ".join(sentences)
+
+
+def article(title: str, topic: str, paragraphs: int = 3) -> str:
+    """A title line and ``paragraphs`` prose paragraphs separated by blank lines."""
+    return title + "\n\n" + "\n\n".join(prose(topic, i) for i in range(paragraphs)) + "\n"
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self) -> str:
+        return f"CliResult(code={self.code!r}, out={self.out[:500]!r}, err={self.err[:500]!r})"
+
+
+def run_qabot(*args, cwd: Path, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run ``python -m qabot ARGS`` as a subprocess in ``cwd``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return subprocess.run(
+        [sys.executable, "-m", "qabot", *[str(a) for a in args]],
+        cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout, env=env,
+    )
