@@ -1,0 +1,189 @@
+"""Building and updating the index: only changed text is embedded, removed
+articles disappear everywhere, and an unchanged rebuild writes nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qabot.build import update_index
+from qabot.embedder import HashingEmbedder
+from qabot.index import Index, passage_embedding_text
+from qabot.storage import read_jsonl
+from support import CountingEmbedder, article, prose, write_seeds
+
+ARTICLES = {
+    "trains.txt": article("Night Trains Return", "trains"),
+    "garden.md": article("A Year In The Garden", "garden"),
+    "music.txt": article("The Orchestra Season", "music"),
+}
+PER_FILE = 3  # paragraphs of 60 words: one passage each
+
+
+@pytest.fixture
+def built(tmp_path):
+    """Seeds with three articles, indexed once: (seeds, index folder, embedder)."""
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    embedder = CountingEmbedder()
+    report = update_index(seeds, tmp_path / "index", embedder)
+    assert report.changed and report.files == 3 and report.passages == 3 * PER_FILE
+    assert report.embedded == report.passages and report.reused == 0 and report.removed == 0
+    embedder.reset()
+    return seeds, tmp_path / "index", embedder
+
+
+def records(folder):
+    return read_jsonl(folder / "passages.jsonl"), read_jsonl(folder / "sentences.jsonl")
+
+
+def test_first_build_embeds_every_passage_and_sentence_once(tmp_path):
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    embedder = CountingEmbedder()
+    report = update_index(seeds, tmp_path / "index", embedder)
+    passages, sentences = records(tmp_path / "index")
+    expected = [passage_embedding_text(p["title"], p["text"]) for p in passages] + [s["text"] for s in sentences]
+    assert sorted(embedder.texts) == sorted(expected)
+    assert (report.passages, report.sentences) == (len(passages), len(sentences))
+    assert report.to_json().keys() == {"files", "passages", "sentences", "embedded", "reused", "removed", "seconds"}
+
+
+def test_changing_one_paragraph_embeds_only_that_passage(built):
+    seeds, folder, embedder = built
+    before, before_sentences = records(folder)
+    old_vectors = Index.load(folder).vectors("passages")
+    old_paragraph = prose("garden", 1)
+    new_paragraph = prose("finance", 7)
+    path = seeds / "garden.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old_paragraph, new_paragraph), encoding="utf-8")
+
+    report = update_index(seeds, folder, embedder)
+
+    assert report.changed
+    assert (report.embedded, report.reused, report.removed) == (1, 3 * PER_FILE - 1, 1)
+    after, after_sentences = records(folder)
+    changed = [p for p in after if p["text"] == new_paragraph]
+    assert len(changed) == 1
+    new_sentences = [s["text"] for s in after_sentences if s["passage"] == changed[0]["id"]]
+    assert embedder.texts == [passage_embedding_text("A Year In The Garden", new_paragraph), *new_sentences]
+    assert old_paragraph not in {p["text"] for p in after}
+    assert not {s["text"] for s in after_sentences if s["passage"] == changed[0]["id"]} & {
+        s["text"] for s in before_sentences}
+    # reused passages keep their vectors exactly
+    index = Index.load(folder)
+    new_vectors = index.vectors("passages")
+    old_by_text = {p["text"]: old_vectors[p["id"]] for p in before}
+    for p in after:
+        if p["text"] != new_paragraph:
+            np.testing.assert_array_equal(new_vectors[p["id"]], old_by_text[p["text"]])
+    fresh = HashingEmbedder().encode([passage_embedding_text(changed[0]["title"], new_paragraph)])[0]
+    np.testing.assert_allclose(new_vectors[changed[0]["id"]], fresh, rtol=1e-6)
+
+
+def test_changing_a_title_re_embeds_its_passages_but_not_its_sentences(built):
+    seeds, folder, embedder = built
+    path = seeds / "music.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("The Orchestra Season", "Concert Hall News"),
+                    encoding="utf-8")
+    report = update_index(seeds, folder, embedder)
+    assert (report.embedded, report.reused) == (PER_FILE, 2 * PER_FILE)
+    assert all(text.startswith("Concert Hall News\n") for text in embedder.texts)
+    assert len(embedder.texts) == PER_FILE
+
+
+def test_removing_a_file_removes_its_records_everywhere(built):
+    seeds, folder, embedder = built
+    (seeds / "music.txt").unlink()
+    report = update_index(seeds, folder, embedder)
+    assert (report.files, report.passages, report.embedded, report.removed) == (2, 2 * PER_FILE, 0, PER_FILE)
+    assert report.reused == 2 * PER_FILE
+    assert embedder.texts == []
+    passages, sentences = records(folder)
+    assert {p["file"] for p in passages} == {"trains.txt", "garden.md"}
+    assert {s["file"] for s in sentences} == {"trains.txt", "garden.md"}
+    assert [p["id"] for p in passages] == list(range(len(passages)))
+    assert [s["id"] for s in sentences] == list(range(len(sentences)))
+    index = Index.load(folder)
+    assert index.passage_vectors.ntotal == len(passages) == index.passage_bm25.size
+    assert index.sentence_vectors.ntotal == len(sentences) == index.sentence_bm25.size
+    assert "music.txt" not in index.manifest["files"]
+    assert not index.passage_bm25.scores("violin orchestra symphony").any()
+    assert not index.sentence_bm25.scores("violin orchestra symphony").any()
+    assert index.passage_bm25.scores("railway locomotive").any()
+
+
+def test_removed_counts_passages_even_when_another_file_has_the_same_text(tmp_path):
+    """``removed`` is the number of passages that left the index."""
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": ARTICLES["trains.txt"], "copy.txt": ARTICLES["trains.txt"]})
+    update_index(seeds, tmp_path / "index", HashingEmbedder())
+    (seeds / "copy.txt").unlink()
+    report = update_index(seeds, tmp_path / "index", HashingEmbedder())
+    assert report.passages == PER_FILE
+    assert report.removed == PER_FILE
+
+
+def test_renamed_file_reuses_every_vector(built):
+    seeds, folder, embedder = built
+    (seeds / "trains.txt").rename(seeds / "railways.txt")
+    report = update_index(seeds, folder, embedder)
+    assert report.changed and report.embedded == 0 and embedder.texts == []
+    assert {p["file"] for p in records(folder)[0]} == {"railways.txt", "garden.md", "music.txt"}
+
+
+def test_added_file_embeds_only_its_passages(built):
+    seeds, folder, embedder = built
+    write_seeds(seeds, {"sub/weather.txt": article("Storm Warning", "weather", paragraphs=2)})
+    report = update_index(seeds, folder, embedder)
+    assert (report.files, report.embedded, report.reused, report.removed) == (4, 2, 3 * PER_FILE, 0)
+    assert all("weather" in text.lower() or "storm" in text.lower() for text in embedder.texts)
+
+
+def test_unchanged_rebuild_writes_and_embeds_nothing(built):
+    seeds, folder, embedder = built
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    inode = folder.stat().st_ino
+    report = update_index(seeds, folder, embedder)
+    assert not report.changed
+    assert (report.embedded, report.reused, report.removed) == (0, 3 * PER_FILE, 0)
+    assert embedder.texts == []
+    assert folder.stat().st_ino == inode
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
+
+
+def test_force_re_embeds_everything(built):
+    seeds, folder, embedder = built
+    report = update_index(seeds, folder, embedder, force=True)
+    assert report.changed and report.embedded == 3 * PER_FILE and report.reused == 0
+    passages, sentences = records(folder)
+    assert len(embedder.texts) == len(passages) + len(sentences)
+
+
+def test_another_model_re_embeds_everything(built):
+    seeds, folder, _ = built
+
+    class OtherModel(CountingEmbedder):
+        pass
+
+    other = OtherModel()
+    other.name = "another-model"
+    report = update_index(seeds, folder, other)
+    assert report.embedded == 3 * PER_FILE
+    assert Index.load(folder, model_name="another-model").model_name == "another-model"
+
+
+def test_progress_reports_every_embedded_text(tmp_path):
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    calls = []
+    update_index(seeds, tmp_path / "index", HashingEmbedder(), progress=lambda *a: calls.append(a))
+    passages, sentences = records(tmp_path / "index")
+    total = len(passages) + len(sentences)
+    assert calls[0] == ("embedding", 0, total)
+    assert calls[-1] == ("embedding", total, total)
+    assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
+
+
+def test_an_article_without_prose_still_builds(tmp_path):
+    seeds = write_seeds(tmp_path / "seeds", {"furniture.txt": "Title only\n\n字号 +\nShare\n"})
+    report = update_index(seeds, tmp_path / "index", HashingEmbedder())
+    assert (report.files, report.passages, report.sentences) == (1, 0, 0)
+    index = Index.load(tmp_path / "index")
+    assert index.passages == [] and index.passage_vectors.ntotal == 0
