@@ -1,0 +1,151 @@
+"""A damaged index is refused with IndexLoadError (never another exception),
+and opening the bot rebuilds it and answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from qabot.bot import Bot, index_state, load_fresh_index
+from qabot.build import update_index
+from qabot.embedder import BundledModel, HashingEmbedder
+from qabot.errors import IndexLoadError
+from qabot.index import Index
+from support import SHIPPED_INDEX, SHIPPED_SEEDS
+
+QUESTION = "Who chairs the House Foreign Affairs Committee?"
+ANSWER_START = "Eliot Engel, chairman of the House Foreign Affairs Committee"
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    """The shipped article indexed with the hashing embedder, built once."""
+    root = tmp_path_factory.mktemp("pristine")
+    shutil.copytree(SHIPPED_SEEDS, root / "seeds")
+    update_index(root / "seeds", root / "index", HashingEmbedder())
+    return root
+
+
+@pytest.fixture
+def copy(pristine, tmp_path):
+    """A private copy of the pristine seeds and index: (seeds, index)."""
+    shutil.copytree(pristine / "seeds", tmp_path / "seeds")
+    shutil.copytree(pristine / "index", tmp_path / "index")
+    return tmp_path / "seeds", tmp_path / "index"
+
+
+def truncate(path, keep=0.5):
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+
+
+def manifest_with(**changes):
+    def damage(folder):
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest.update(changes)
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return damage
+
+
+DAMAGE = {
+    "passages.jsonl truncated": lambda f: truncate(f / "passages.jsonl"),
+    "passages.jsonl emptied": lambda f: (f / "passages.jsonl").write_bytes(b""),
+    "passages.jsonl garbage of the same size": lambda f: (f / "passages.jsonl").write_bytes(
+        b"\xff" * (f / "passages.jsonl").stat().st_size),
+    "sentences.jsonl bad record of the same size": lambda f: (f / "sentences.jsonl").write_bytes(
+        b"[" + b" " * ((f / "sentences.jsonl").stat().st_size - 2) + b"]"),
+    "manifest.json garbage": lambda f: (f / "manifest.json").write_bytes(b"\x00\x9f garbage {{{"),
+    "manifest.json empty": lambda f: (f / "manifest.json").write_bytes(b""),
+    "manifest.json truncated": lambda f: truncate(f / "manifest.json"),
+    "manifest.json a list": lambda f: (f / "manifest.json").write_text("[1, 2]"),
+    "manifest.json other format": manifest_with(format=99),
+    "manifest file_sizes a list": manifest_with(file_sizes=[]),
+    "manifest file_sizes null": manifest_with(file_sizes=None),
+    "manifest files a list": manifest_with(files=[]),
+    "manifest files entry empty": manifest_with(files={"iran-missiles-iraq-bases.txt": {}}),
+    "manifest model null": manifest_with(model=None),
+    "manifest model a string": manifest_with(model="all-MiniLM"),
+    "manifest chunking missing": manifest_with(chunking=None, model={"name": "x", "dimension": 3}),
+    "manifest.json deleted": lambda f: (f / "manifest.json").unlink(),
+    "sentences.faiss deleted": lambda f: (f / "sentences.faiss").unlink(),
+    "passages.faiss garbage of the same size": lambda f: (f / "passages.faiss").write_bytes(
+        b"\x01" * (f / "passages.faiss").stat().st_size),
+    "bm25 data .npy truncated": lambda f: truncate(f / "bm25-passages" / "data.csc.index.npy"),
+    "bm25 data .npy empty": lambda f: (f / "bm25-sentences" / "data.csc.index.npy").write_bytes(b""),
+    "bm25 indices .npy garbage": lambda f: (f / "bm25-passages" / "indices.csc.index.npy").write_bytes(b"junk" * 50),
+    "bm25 indptr .npy another array": lambda f: np.save(f / "bm25-sentences" / "indptr.csc.index.npy",
+                                                         np.arange(3, dtype=np.int32)),
+    "bm25 indices .npy out of range": lambda f: np.save(f / "bm25-passages" / "indices.csc.index.npy",
+                                                         np.full(2000, 10**6, dtype=np.int32)),
+    "bm25 data .npy deleted": lambda f: (f / "bm25-passages" / "data.csc.index.npy").unlink(),
+    "bm25 vocab a list": lambda f: (f / "bm25-passages" / "vocab.index.json").write_text("[1, 2]"),
+    "bm25 params garbage": lambda f: (f / "bm25-sentences" / "params.index.json").write_text("{"),
+    "bm25 folder deleted": lambda f: shutil.rmtree(f / "bm25-sentences"),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_damaged_index_raises_index_load_error(copy, damage):
+    _, index = copy
+    damage(index)
+    with pytest.raises(IndexLoadError):
+        Index.load(index)
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_damaged_index_is_rebuilt_and_answers(copy, damage):
+    seeds, index = copy
+    damage(index)
+    notices = []
+    bot = Bot.open(seeds, index, HashingEmbedder(), notice=notices.append)
+    assert bot.last_build is not None and bot.last_build.changed
+    assert len(notices) == 1
+    answer = bot.ask(QUESTION)
+    assert answer.text and answer.text.startswith(ANSWER_START)
+    Index.load(index, model_name=HashingEmbedder.name)
+
+
+def test_load_fresh_index_rebuilds_a_truncated_index(copy):
+    seeds, index = copy
+    truncate(index / "passages.jsonl")
+    notices = []
+    loaded, report = load_fresh_index(seeds, index, HashingEmbedder(), notice=notices.append)
+    assert report is not None and report.passages == len(loaded.passages) > 0
+    assert "truncated" in notices[0] and "building" in notices[0]
+
+
+def test_fresh_index_is_loaded_without_a_build(copy):
+    seeds, index = copy
+    notices = []
+    _, report = load_fresh_index(seeds, index, HashingEmbedder(), notice=notices.append)
+    assert report is None and notices == []
+
+
+def test_index_of_another_model_is_refused(copy):
+    _, index = copy
+    with pytest.raises(IndexLoadError, match="built with"):
+        Index.load(index, model_name="some-other-model")
+
+
+def test_committed_index_is_fresh_for_the_shipped_seeds():
+    model = BundledModel()
+    assert index_state(SHIPPED_SEEDS, SHIPPED_INDEX, model) == "fresh"
+    assert model._model is None, "index_state must not load the model"
+    loaded = Index.load(SHIPPED_INDEX, model_name=model.name)
+    assert loaded.dimension == model.dimension
+    assert {p.file for p in loaded.passages} == {"iran-missiles-iraq-bases.txt"}
+
+
+def test_editing_a_seed_makes_the_index_stale(shipped_copy):
+    seeds, index = shipped_copy
+    model = BundledModel()
+    assert index_state(seeds, index, model) == "fresh"
+    article = seeds / "iran-missiles-iraq-bases.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more closing line was added here.\n",
+                       encoding="utf-8")
+    assert index_state(seeds, index, model) == "stale"
+    assert index_state(seeds, index.parent / "nowhere", model) == "missing"
+    assert model._model is None
