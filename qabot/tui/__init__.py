@@ -1,0 +1,1 @@
+"""The chat window (Textual). The library outside this package never imports Textual."""

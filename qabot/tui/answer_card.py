@@ -1,0 +1,97 @@
+"""An answer: the passage with the answering sentence highlighted, its
+citation and confidence, and the other passages folded away. A refusal
+reads differently and still offers the closest passages."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Collapsible, Static
+
+from qabot.tui.citation_link import CitationLink
+from qabot.tui.messages import OpenArticle
+from qabot.tui.passage_item import PassageItem
+from qabot.tui.presenting import AnswerView
+from qabot.tui.styled import assembled, literal, passage_with_answer
+
+
+class AnswerCard(Vertical, can_focus=True):
+    DEFAULT_CSS = """
+    AnswerCard {
+        height: auto;
+        margin: 0 0 0 2;
+        padding: 0 1;
+        border-left: thick $success;
+    }
+    AnswerCard.-refused {
+        border-left: thick $warning;
+    }
+    AnswerCard:focus {
+        background: $boost;
+        border-left: thick $accent;
+    }
+    AnswerCard > #passage {
+        padding: 0 0 0 0;
+    }
+    AnswerCard > #refusal {
+        color: $text-warning;
+        text-style: bold;
+    }
+    AnswerCard > #meta {
+        height: auto;
+    }
+    AnswerCard #meta > #confidence {
+        width: auto;
+        padding: 0 0 0 2;
+    }
+    AnswerCard #confidence.-high { color: $text-success; }
+    AnswerCard #confidence.-medium { color: $text-warning; }
+    AnswerCard #confidence.-low { color: $text-error; }
+    AnswerCard > Collapsible {
+        background: transparent;
+        border-top: none;
+        padding: 0;
+        margin: 0;
+    }
+    """
+
+    BINDINGS = [Binding("enter", "open", "Open source")]
+
+    def __init__(self, view: AnswerView) -> None:
+        super().__init__(classes="card -refused" if view.refused else "card")
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        view = self.view
+        confidence = Static(
+            assembled(view.meter, " ", view.confidence_label), id="confidence",
+            classes=f"-{view.confidence_level}",
+        )
+        if view.refused:
+            yield Static(assembled("✗ ", view.headline), id="refusal")
+            yield confidence
+        else:
+            yield Static(passage_with_answer(view.passage_text, view.highlight), id="passage")
+            with Horizontal(id="meta"):
+                yield CitationLink(view.target, view.citation, view.title or "")
+                yield confidence
+        if view.others:
+            title = "Closest passages" if view.refused else "Other passages"
+            with Collapsible(title=f"{title} ({len(view.others)})", collapsed=True):
+                for other in view.others:
+                    yield PassageItem(other)
+
+    def action_open(self) -> None:
+        """Open the citation; a refusal has none, so show the closest passages."""
+        if self.view.target is not None:
+            self.post_message(OpenArticle(self.view.target))
+        else:
+            for collapsible in self.query(Collapsible):
+                collapsible.collapsed = not collapsible.collapsed
+
+    def on_click(self, event: events.Click) -> None:
+        if self.view.target is not None:
+            event.stop()
+            self.post_message(OpenArticle(self.view.target))

@@ -1,0 +1,441 @@
+"""The chat window: ask about the articles, read cited answers.
+
+The window opens at once and takes typing; the index and the model load in
+a thread, and a question asked meanwhile waits its turn. Questions are
+answered one at a time, in order, in a thread, so the window never blocks.
+The articles are watched while the app runs; when they change the index is
+rebuilt in a thread while the old one keeps answering.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime
+from itertools import count
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from rich.markup import escape
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from qabot.tui.answer_card import AnswerCard
+from qabot.tui.article_screen import ArticleScreen
+from qabot.tui.build_status import BuildStatus
+from qabot.tui.chat_header import ChatHeader
+from qabot.tui.help_screen import HelpScreen
+from qabot.tui.keys import COMMANDS
+from qabot.tui.messages import (
+    Answered, AnswerFailed, BotFailed, BotReady, BuildProgressed, IndexNotice, OpenArticle,
+    QuestionSubmitted, RebuildFailed, RebuildFinished,
+)
+from qabot.tui.notice_card import NoticeCard
+from qabot.tui.pending_card import PendingCard
+from qabot.tui.presenting import (
+    AnswerView, conversation_markdown, copy_text, error_text, export_name, heading_for, present,
+)
+from qabot.tui.question_card import QuestionCard
+from qabot.tui.question_input import QuestionInput
+from qabot.tui.transcript import Transcript
+from qabot.tui.watching import Fingerprint, seeds_fingerprint
+
+if TYPE_CHECKING:
+    from qabot.bot import Bot
+    from qabot.conversation import Conversation
+    from qabot.embedder import Embedder
+
+# Seconds between two looks at the articles' modification times and sizes.
+WATCH_INTERVAL = 2.0
+HINT_LOADING = "Loading the index… you can already type a question."
+HINT_READY = ("Ask anything about {what}. Each answer quotes one sentence and cites its file and line; "
+              "Tab to an answer and press Enter to read it in the article. F1 shows the keys.")
+# Actions that act on the chat, so only while the chat is the screen shown.
+CHAT_ACTIONS = frozenset(c.action for c in COMMANDS) - {"help", "quit"}
+
+
+class QabotApp(App):
+    """Chat over the articles in ``seeds``, indexed in ``index``."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qabot"
+    BINDINGS = [
+        Binding(c.key, c.action, c.label, tooltip=c.help, priority=c.action == "quit")
+        for c in COMMANDS
+    ] + [
+        Binding("pageup", "scroll_transcript(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_transcript(1)", "Scroll down", show=False),
+    ]
+
+    def __init__(self, seeds: Path, index: Path, embedder: "Embedder | None" = None,
+                 watch_interval: float = WATCH_INTERVAL) -> None:
+        super().__init__()
+        self.seeds = Path(seeds)
+        self.index_folder = Path(index)
+        self.embedder = embedder
+        self.watch_interval = watch_interval
+        self.bot: Bot | None = None
+        self.conversation: Conversation | None = None
+        self.load_error: str | None = None
+        self.loading = False
+        self.rebuilding = False
+        self._rebuild_again = False
+        self._seen: Fingerprint | None = None
+        self._tickets = count(1)
+        self._queue: deque[tuple[int, str]] = deque()
+        self._cards: dict[int, PendingCard] = {}
+        self._answering: int | None = None
+        self.views: list[AnswerView] = []       # this conversation's answers, for export
+        self.last_view: AnswerView | None = None
+        self.heading = ""
+
+    # ----- layout -----
+
+    def compose(self) -> ComposeResult:
+        yield ChatHeader()
+        yield Transcript(HINT_LOADING, id="transcript")
+        yield BuildStatus(id="build")
+        yield QuestionInput(id="question")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(QuestionInput).focus()
+        self.start_loading()
+        if self.watch_interval > 0:
+            self.set_interval(self.watch_interval, self.poll_seeds, name="watch-seeds")
+
+    @property
+    def header(self) -> ChatHeader:
+        return self.query_one(ChatHeader)
+
+    @property
+    def transcript(self) -> Transcript:
+        return self.query_one(Transcript)
+
+    @property
+    def build_status(self) -> BuildStatus:
+        return self.query_one(BuildStatus)
+
+    @property
+    def ready(self) -> bool:
+        return self.bot is not None
+
+    @property
+    def busy(self) -> bool:
+        """True while loading, answering or rebuilding (tests wait on it)."""
+        return self.loading or self.rebuilding or self._answering is not None or bool(self._queue)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Chat commands only apply (and only show) while the chat is shown."""
+        if action in CHAT_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in COMMANDS:
+            if command.action != "quit":
+                yield SystemCommand(command.title, command.help, getattr(self, f"action_{command.action}"))
+        yield from super().get_system_commands(screen)
+
+    # ----- loading -----
+
+    def start_loading(self) -> None:
+        self.loading = True
+        self.load_error = None
+        self.header.state = "loading"
+        self._seen = seeds_fingerprint(self.seeds)
+        self.load_bot()
+
+    @work(thread=True, group="load", exclusive=True, exit_on_error=False)
+    def load_bot(self) -> None:
+        """Open the index (building it if needed) and load the model."""
+        try:
+            from qabot.bot import Bot
+            from qabot.embedder import BundledModel
+
+            if self.embedder is None:
+                self.embedder = BundledModel()
+            bot = Bot.open(
+                self.seeds, self.index_folder, embedder=self.embedder,
+                notice=lambda message: self.post_message(IndexNotice(message)),
+                progress=self._progress,
+            )
+            bot.embedder.encode(["qabot is warming up"])  # load the model now, not on the first question
+        except Exception as error:  # shown in the window, never as a traceback
+            self.log.error(repr(error))
+            self.post_message(BotFailed(error_text(error)))
+        else:
+            self.post_message(BotReady(bot))
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        self.post_message(BuildProgressed(stage, done, total))
+
+    def on_index_notice(self, message: IndexNotice) -> None:
+        self.header.state = "updating"
+        self.build_status.start(f"Updating the index: {message.message}")
+
+    def on_build_progressed(self, message: BuildProgressed) -> None:
+        self.build_status.advance(message.done, message.total)
+
+    async def on_bot_ready(self, message: BotReady) -> None:
+        self.loading = False
+        self.bot = message.bot
+        self.conversation = self.bot.conversation()
+        self.build_status.finish()
+        self.header.state = "fresh"
+        self._show_heading()
+        self._pump()
+
+    async def on_bot_failed(self, message: BotFailed) -> None:
+        self.loading = False
+        self.load_error = message.message
+        self.build_status.finish()
+        self.header.state = "unavailable"
+        self.transcript.set_hint("qabot cannot answer yet.")
+        await self.transcript.add(NoticeCard(
+            f"Cannot open the index: {message.message}. Fix this and press ctrl+r to try again "
+            "(qabot also retries when the articles change).", "error",
+        ))
+        self._pump()
+
+    def _show_heading(self) -> None:
+        titles = self.bot.answerer.index.file_titles.values()
+        self.heading = heading_for(titles)
+        self.header.heading = self.heading
+        what = f"“{self.heading}”" if len(titles) == 1 else f"the {self.heading}"
+        self.transcript.set_hint(HINT_READY.format(what=what))
+
+    # ----- questions and answers -----
+
+    async def on_question_submitted(self, message: QuestionSubmitted) -> None:
+        ticket = next(self._tickets)
+        card = PendingCard(waiting=not self.ready)
+        self._cards[ticket] = card
+        self._queue.append((ticket, message.question))
+        await self.transcript.add(QuestionCard(message.question), card)
+        self._pump()
+
+    def _pump(self) -> None:
+        """Start answering the next question, if the bot is free."""
+        if not self.ready:
+            if not self.loading:  # loading failed: say so for each waiting question
+                while self._queue:
+                    ticket, _ = self._queue.popleft()
+                    self.post_message(AnswerFailed(ticket, f"cannot answer: {self.load_error}"))
+            return
+        if self._answering is not None or not self._queue:
+            return
+        ticket, question = self._queue.popleft()
+        self._answering = ticket
+        card = self._cards.get(ticket)
+        if card is not None:
+            card.searching()
+        self.answer_question(ticket, question, self.conversation)
+
+    @work(thread=True, group="answer", exit_on_error=False)
+    def answer_question(self, ticket: int, question: str, conversation: "Conversation") -> None:
+        try:
+            answer = conversation.ask(question)
+        except Exception as error:
+            self.post_message(AnswerFailed(ticket, error_text(error)))
+        else:
+            self.post_message(Answered(ticket, answer))
+
+    async def on_answered(self, message: Answered) -> None:
+        card = self._finish(message.ticket)
+        if card is not None:
+            view = present(message.answer)
+            self.views.append(view)
+            self.last_view = view
+            await self.transcript.replace(card, AnswerCard(view))
+        self._pump()
+
+    async def on_answer_failed(self, message: AnswerFailed) -> None:
+        card = self._finish(message.ticket)
+        if card is not None:
+            await self.transcript.replace(card, NoticeCard(message.message, "error"))
+        self._pump()
+
+    def _finish(self, ticket: int) -> PendingCard | None:
+        if self._answering == ticket:
+            self._answering = None
+        return self._cards.pop(ticket, None)
+
+    # ----- citations -----
+
+    def on_open_article(self, message: OpenArticle) -> None:
+        from qabot.articles import decode_article
+
+        path = self.seeds / message.target.file
+        try:
+            text = decode_article(path, path.read_bytes())
+        except Exception as error:
+            self.notify(escape(error_text(error)), title="Cannot open the article", severity="error")
+            return
+        self.push_screen(ArticleScreen(message.target, text))
+
+    # ----- commands -----
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen())
+
+    async def action_new_conversation(self) -> None:
+        self._reset_conversation()
+        await self.transcript.add(NoticeCard("New conversation: the next question does not follow on.", "divider"))
+
+    async def action_clear(self) -> None:
+        self._reset_conversation()
+        for ticket, _ in self._queue:
+            self._cards.pop(ticket, None)
+        self._queue.clear()
+        self._cards.clear()
+        await self.transcript.clear()
+
+    def _reset_conversation(self) -> None:
+        if self.bot is not None:
+            self.conversation = self.bot.conversation()
+        self.views = []
+
+    def action_open_source(self) -> None:
+        view = next((v for v in reversed(self.views) if v.target is not None), None)
+        if view is None and self.last_view is not None and self.last_view.target is not None:
+            view = self.last_view
+        if view is None:
+            self.notify("No answer with a source yet.", severity="warning")
+            return
+        self.post_message(OpenArticle(view.target))
+
+    def action_copy_answer(self) -> None:
+        if self.last_view is None:
+            self.notify("No answer to copy yet.", severity="warning")
+            return
+        self.copy_to_clipboard(copy_text(self.last_view))
+        self.notify("Copied the last answer and its citation.")
+
+    def action_export(self) -> None:
+        if not self.views:
+            self.notify("Nothing to export yet: ask a question first.", severity="warning")
+            return
+        now = datetime.now()
+        path = _free_path(Path.cwd(), now.strftime("%Y%m%d-%H%M%S"))
+        markdown = conversation_markdown(self.views, self.heading or "articles", now.strftime("%Y-%m-%d %H:%M:%S"))
+        try:
+            path.write_text(markdown, encoding="utf-8")
+        except OSError as error:
+            self.notify(escape(error_text(error)), title="Cannot export", severity="error")
+            return
+        self.notify(f"Saved the conversation to {escape(str(path))}", title="Exported")
+
+    def action_rebuild(self) -> None:
+        if self.loading:
+            self.notify("The index is still loading.", severity="warning")
+        elif self.bot is None:
+            self.start_loading()
+        elif self.rebuilding:
+            self.notify("The index is already being rebuilt.")
+        else:
+            self.start_rebuild(reason="Rebuilding the index…", manual=True)
+
+    def action_scroll_transcript(self, direction: int) -> None:
+        if direction < 0:
+            self.transcript.scroll_page_up()
+        else:
+            self.transcript.scroll_page_down()
+
+    # ----- keeping the index current -----
+
+    def poll_seeds(self) -> None:
+        """Rebuild (or retry loading) when an article was added, removed or changed."""
+        if self.loading or self._seen is None:
+            return
+        now = seeds_fingerprint(self.seeds)
+        if now == self._seen:
+            return
+        self._seen = now
+        if self.bot is None:
+            self.start_loading()
+        elif self.rebuilding:
+            self._rebuild_again = True
+        else:
+            self.header.state = "stale"
+            self.start_rebuild(reason="The articles changed; updating the index…", manual=False)
+
+    def start_rebuild(self, reason: str, manual: bool) -> None:
+        self.rebuilding = True
+        self._rebuild_again = False
+        self._seen = seeds_fingerprint(self.seeds)
+        self.header.state = "updating"
+        self.build_status.start(reason)
+        self.rebuild_index(self.bot, manual)
+
+    @work(thread=True, group="rebuild", exclusive=True, exit_on_error=False)
+    def rebuild_index(self, bot: "Bot", manual: bool) -> None:
+        """Update the index; the bot swaps in the new one only at the end."""
+        try:
+            report = bot.rebuild(progress=self._progress)
+        except Exception as error:
+            self.log.error(repr(error))
+            self.post_message(RebuildFailed(error_text(error)))
+        else:
+            self.post_message(RebuildFinished(report, manual))
+
+    async def on_rebuild_finished(self, message: RebuildFinished) -> None:
+        self.rebuilding = False
+        self.build_status.finish()
+        if self.conversation is not None:
+            self.conversation.answerer = self.bot.answerer  # keep the turns, use the new index
+        self.header.state = "fresh"
+        self._show_heading()
+        report = message.report
+        if report.changed:
+            self.notify(f"Index updated: {report.files} files, {report.passages} passages "
+                        f"({report.embedded} embedded, {report.reused} reused).", title="Index")
+        elif message.manual:
+            self.notify("The index is already up to date.", title="Index")
+        if self._rebuild_again:
+            self.start_rebuild(reason="The articles changed again; updating the index…", manual=False)
+
+    async def on_rebuild_failed(self, message: RebuildFailed) -> None:
+        self.rebuilding = False
+        self.build_status.finish()
+        self.header.state = "stale"
+        await self.transcript.add(NoticeCard(
+            f"Cannot update the index: {message.message}. The previous index still answers; "
+            "fix the articles and qabot will try again (or press ctrl+r).", "error",
+        ))
+        if self._rebuild_again:
+            self.start_rebuild(reason="The articles changed again; updating the index…", manual=False)
+
+
+def _free_path(folder: Path, stamp: str) -> Path:
+    """``folder/qabot-conversation-STAMP.md``, with a number if that exists."""
+    path = folder / export_name(stamp)
+    n = 2
+    while path.exists():
+        path = folder / export_name(f"{stamp}-{n}")
+        n += 1
+    return path
+
+
+def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, **options) -> QabotApp:
+    """The chat app over ``seeds`` and ``index``, as the CLI and the tests build it.
+
+    Args:
+        seeds: folder of articles.
+        index: folder of the index (built or updated as needed).
+        embedder: what turns text into vectors; the bundled model by default.
+        options: passed to :class:`QabotApp` (``watch_interval``).
+    """
+    return QabotApp(Path(seeds), Path(index), embedder=embedder, **options)
+
+
+def run_chat(seeds: Path, index: Path) -> int:
+    """Run the chat in the terminal; the exit code."""
+    app = make_app(seeds, index)
+    app.run()
+    return app.return_code or 0

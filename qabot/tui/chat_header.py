@@ -1,0 +1,70 @@
+"""The line at the top: what is being asked about, and the index's state."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Label
+
+from qabot.tui.styled import assembled
+
+# What each state of the index reads as.
+STATES = {
+    "loading": "index: loading…",
+    "fresh": "index: fresh",
+    "updating": "index: updating…",
+    "stale": "index: stale",
+    "unavailable": "index: unavailable",
+}
+
+
+class ChatHeader(Horizontal):
+    """The article's title (or "N articles") and the index state."""
+
+    DEFAULT_CSS = """
+    ChatHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    ChatHeader > #heading {
+        width: 1fr;
+        padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+        text-style: bold;
+    }
+    ChatHeader > #state {
+        width: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    ChatHeader > #state.-fresh { color: $text-success; }
+    ChatHeader > #state.-loading, ChatHeader > #state.-updating { color: $text-accent; }
+    ChatHeader > #state.-stale { color: $text-warning; }
+    ChatHeader > #state.-unavailable { color: $text-error; }
+    """
+
+    heading: reactive[str] = reactive("")
+    state: reactive[str] = reactive("loading")
+
+    def compose(self) -> ComposeResult:
+        yield Label(id="heading", markup=False)
+        yield Label(id="state", markup=False)
+
+    def on_mount(self) -> None:
+        self.watch_heading(self.heading)
+        self.watch_state(self.state)
+
+    def watch_heading(self, heading: str) -> None:
+        if self.is_mounted:
+            label = assembled(("qabot", "bold"), " · " if heading else "", heading)
+            self.query_one("#heading", Label).update(label)
+
+    def watch_state(self, state: str) -> None:
+        if self.is_mounted:
+            label = self.query_one("#state", Label)
+            label.update(assembled(STATES.get(state, state)))
+            label.set_classes(f"-{state}")

@@ -1,0 +1,299 @@
+"""What the chat shows for an answer, decided without any widget.
+
+Everything here is plain Python over the library's records: which part of a
+passage to highlight, how a citation and a confidence read, what is copied
+and what is exported. The widgets only turn these decisions into Rich text.
+Nothing here imports Textual (or the heavy parts of the library), so it is
+quick to import and easy to test.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+if TYPE_CHECKING:  # only for annotations: importing the library pulls in numpy
+    from qabot.answering import Answer, ScoredPassage
+    from qabot.records import Passage
+
+# The same words as qabot.render.REFUSAL (tested), without importing numpy.
+REFUSAL = "The article doesn't say."
+
+# Confidence from which an answer counts as "high" or "medium".
+HIGH_CONFIDENCE = 0.85
+MEDIUM_CONFIDENCE = 0.65
+METER_CELLS = 5
+
+# Formatting characters that can reorder or hide text on screen.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _visible(ch: str, keep_newlines: bool) -> str:
+    code = ord(ch)
+    if ch == "\n":
+        return "\n" if keep_newlines else " "
+    if ch in "\t\r\u2028\u2029":
+        return " "
+    if code < 0x20:
+        return chr(0x2400 + code)  # a control picture: ESC shows as ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    if 0x80 <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or ch in _BIDI_CONTROLS:
+        return "\ufffd"  # C1 controls, lone surrogates, direction overrides
+    return ch
+
+
+def printable(text: str, keep_newlines: bool = True) -> str:
+    """``text`` safe to put on a terminal, one character for one.
+
+    Control characters (ESC and friends) become visible symbols and
+    direction overrides become U+FFFD, so nothing in an article or a
+    question can drive the terminal. The length never changes, so
+    character offsets into the original still point at the same text.
+    """
+    return "".join(_visible(ch, keep_newlines) for ch in text)
+
+
+def one_line(text: str) -> str:
+    """``text`` printable, with every run of white space folded to a space."""
+    return re.sub(r"\s+", " ", printable(text, keep_newlines=False)).strip()
+
+
+def preview(text: str, width: int = 90) -> str:
+    """A one-line preview of ``text`` cut to ``width`` characters."""
+    flat = one_line(text)
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def citation_label(file: str, line: int) -> str:
+    """How a source is cited: ``seeds/file.txt:LINE``."""
+    return f"{file}:{line}"
+
+
+def relative_span(
+    container_start: int, container_text: str, start: int, end: int, expected: str,
+) -> tuple[int, int] | None:
+    """Where ``[start, end)`` (offsets into the article) lies inside a
+    container (a passage or a paragraph) that begins at ``container_start``.
+
+    The offsets are trusted when the text there is ``expected``; otherwise
+    the first occurrence of ``expected`` is used; None if it is not there.
+    """
+    rel_start, rel_end = start - container_start, end - container_start
+    if 0 <= rel_start <= rel_end <= len(container_text) and container_text[rel_start:rel_end] == expected:
+        return rel_start, rel_end
+    found = container_text.find(expected) if expected else -1
+    return (found, found + len(expected)) if found >= 0 else None
+
+
+def confidence_level(confidence: float) -> str:
+    if confidence >= HIGH_CONFIDENCE:
+        return "high"
+    if confidence >= MEDIUM_CONFIDENCE:
+        return "medium"
+    return "low"
+
+
+def confidence_meter(confidence: float, cells: int = METER_CELLS) -> str:
+    """A small gauge such as ``●●●○○``."""
+    filled = max(0, min(cells, round(confidence * cells)))
+    return "●" * filled + "○" * (cells - filled)
+
+
+def confidence_label(confidence: float) -> str:
+    """``high confidence (97%)``."""
+    return f"{confidence_level(confidence)} confidence ({confidence:.0%})"
+
+
+@dataclass(frozen=True)
+class ArticleTarget:
+    """A place in an article to open: a passage, and maybe a sentence in it.
+
+    ``file`` is relative to the seeds folder (where to read the article);
+    ``label`` is how it is cited. Offsets are into the article's text;
+    ``sentence_text`` and ``passage_text`` check they still hold.
+    """
+
+    file: str
+    label: str
+    title: str
+    line: int
+    passage_start: int
+    passage_end: int
+    passage_text: str
+    sentence_start: int | None = None
+    sentence_end: int | None = None
+    sentence_text: str | None = None
+
+
+@dataclass(frozen=True)
+class PassageView:
+    """One of the other (or closest) passages listed under an answer."""
+
+    label: str
+    title: str
+    text: str
+    score: float
+    target: ArticleTarget
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """Everything the answer card shows, already decided."""
+
+    question: str
+    refused: bool
+    headline: str
+    passage_text: str | None
+    highlight: tuple[int, int] | None
+    citation: str | None
+    title: str | None
+    confidence: float
+    others: tuple[PassageView, ...]
+    target: ArticleTarget | None
+
+    @property
+    def confidence_label(self) -> str:
+        return confidence_label(self.confidence)
+
+    @property
+    def confidence_level(self) -> str:
+        return confidence_level(self.confidence)
+
+    @property
+    def meter(self) -> str:
+        return confidence_meter(self.confidence)
+
+
+def passage_target(passage: "Passage", label: str, sentence=None) -> ArticleTarget:
+    """Where to open ``passage`` (and highlight ``sentence`` when given)."""
+    return ArticleTarget(
+        file=passage.file, label=label, title=passage.title, line=sentence.line if sentence else passage.line,
+        passage_start=passage.start, passage_end=passage.end, passage_text=passage.text,
+        sentence_start=sentence.start if sentence else None,
+        sentence_end=sentence.end if sentence else None,
+        sentence_text=sentence.text if sentence else None,
+    )
+
+
+def passage_view(scored: "ScoredPassage") -> PassageView:
+    p = scored.passage
+    label = citation_label(scored.file, p.line)
+    return PassageView(label, p.title, p.text, scored.score, passage_target(p, label))
+
+
+def present(answer: "Answer") -> AnswerView:
+    """Decide what to show for ``answer``: the passage with the answering
+    sentence highlighted, its citation and confidence, and the other
+    passages; for a refusal, the refusal and the closest passages."""
+    question = one_line(answer.question)
+    if answer.abstained or answer.passage is None or answer.citation is None:
+        others = tuple(passage_view(s) for s in answer.passages)
+        return AnswerView(question, True, REFUSAL, None, None, None, None, answer.confidence, others, None)
+    sentence, passage, cited = answer.sentence, answer.passage, answer.citation
+    label = citation_label(cited.file, cited.line)
+    highlight = relative_span(passage.start, passage.text, sentence.start, sentence.end, sentence.text)
+    others = tuple(passage_view(s) for s in answer.passages if s.passage.id != passage.id)
+    return AnswerView(
+        question, False, sentence.text, passage.text, highlight, label, cited.title,
+        answer.confidence, others, passage_target(passage, label, sentence),
+    )
+
+
+def copy_text(view: AnswerView) -> str:
+    """What "copy the last answer" puts on the clipboard."""
+    if view.refused:
+        return f"Q: {view.question}\nA: {REFUSAL}\n"
+    return f"{one_line(view.headline)}\n— {view.citation} ({one_line(view.title or '')})\n"
+
+
+def _quoted(text: str) -> str:
+    return "\n".join("> " + row if row else ">" for row in printable(text).splitlines())
+
+
+def _markdown_answer(view: AnswerView) -> list[str]:
+    lines = [f"## Q: {view.question}", ""]
+    if view.refused:
+        lines += [f"**{REFUSAL}** ({view.confidence_label})", ""]
+        if view.others:
+            lines += ["Closest passages:", ""]
+            lines += [f"- `{p.label}`: {preview(p.text, 200)}" for p in view.others]
+            lines.append("")
+        return lines
+    target = view.target
+    span = f", characters {target.sentence_start}-{target.sentence_end}" if target else ""
+    lines += [
+        _quoted(view.headline), "",
+        f"Source: `{view.citation}`{span}: *{one_line(view.title or '')}* ({view.confidence_label})", "",
+    ]
+    return lines
+
+
+def conversation_markdown(views: Sequence[AnswerView], heading: str, when: str) -> str:
+    """A conversation as Markdown: each question, its answer quoted with its
+    citation, or the refusal with the closest passages."""
+    lines = [f"# qabot conversation: {one_line(heading)}", "", f"Exported {when}.", ""]
+    for view in views:
+        lines += _markdown_answer(view)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def export_name(stamp: str) -> str:
+    """``qabot-conversation-YYYYmmdd-HHMMSS.md`` for a ``YYYYmmdd-HHMMSS`` stamp."""
+    return f"qabot-conversation-{stamp}.md"
+
+
+def heading_for(titles: Iterable[str]) -> str:
+    """The header's title: the article's title, or "N articles"."""
+    titles = list(titles)
+    if len(titles) == 1:
+        return one_line(titles[0]) or "1 article"
+    return f"{len(titles)} articles"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of non-blank lines of an article, with its offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """The article split at blank lines; every character of a non-blank
+    line belongs to exactly one paragraph."""
+    found = []
+    for match in re.finditer(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text):
+        found.append(Paragraph(match.start(), match.end(), match.group()))
+    return found
+
+
+def locate(target: ArticleTarget, article: str) -> tuple[tuple[int, int], tuple[int, int] | None, bool]:
+    """The passage and sentence spans of ``target`` in ``article`` (as read
+    now), and whether the offsets still matched; when the article changed
+    since it was indexed, the texts are searched for instead."""
+    passage = relative_span(0, article, target.passage_start, target.passage_end, target.passage_text)
+    sentence = None
+    if target.sentence_text is not None:
+        sentence = relative_span(0, article, target.sentence_start, target.sentence_end, target.sentence_text)
+    exact = passage == (target.passage_start, target.passage_end) and (
+        target.sentence_text is None or sentence == (target.sentence_start, target.sentence_end)
+    )
+    if passage is None:
+        passage = sentence or (0, 0)
+    return passage, sentence, exact
+
+
+def error_text(error: BaseException) -> str:
+    """A one-line, readable account of ``error`` (never a traceback)."""
+    from qabot.errors import QabotError
+
+    if isinstance(error, QabotError):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror}"
+    detail = str(error)
+    return f"unexpected {type(error).__name__}" + (f": {detail}" if detail else "")

@@ -1,0 +1,102 @@
+"""Fixtures for the chat tests: small articles in a temporary folder, the
+fast hashing embedder, and helpers to wait for the app's threads."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from rich.console import Console
+
+from qabot.embedder import HashingEmbedder
+from qabot.tui.app import QabotApp, make_app
+
+from .seeds import LIBRARY, VOLCANO, write_seeds
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in ``tmp_path`` so citations read ``seeds/...`` and exports land there."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def seeds(workdir: Path) -> Path:
+    """``seeds/`` (relative) holding two articles."""
+    write_seeds(workdir / "seeds", {"volcano.txt": VOLCANO, "library.txt": LIBRARY})
+    return Path("seeds")
+
+
+@pytest.fixture
+def new_app(seeds: Path) -> Callable[..., QabotApp]:
+    """Build the app over ``seeds`` with the hashing embedder (no file watching
+    unless asked for)."""
+
+    def build(seeds_folder: Path = seeds, embedder=None, watch_interval: float = 0) -> QabotApp:
+        return make_app(seeds_folder, Path("index"), embedder=embedder or HashingEmbedder(),
+                        watch_interval=watch_interval)
+
+    return build
+
+
+class GatedEmbedder(HashingEmbedder):
+    """The hashing embedder whose index-building work (calls with a progress
+    callback) waits at a gate while ``closed``; questions pass freely."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+        self.gate.set()
+        self.waiting = threading.Event()
+
+    def close(self) -> None:
+        self.gate.clear()
+
+    def open(self) -> None:
+        self.gate.set()
+
+    def encode(self, texts, progress=None):
+        if progress is not None and not self.gate.is_set():
+            self.waiting.set()
+            self.gate.wait(timeout=30)
+        return super().encode(texts, progress=progress)
+
+
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 15.0, what: str = "") -> None:
+    """Let the app run until ``condition()`` holds (the app works in threads)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def settle(pilot) -> None:
+    """Wait until the app has loaded (or failed to) and finished all work."""
+    app = pilot.app
+    await wait_for(pilot, lambda: not app.loading and not app.busy, what="the app to be idle")
+    await pilot.pause()
+
+
+async def ask(pilot, question: str) -> None:
+    """Type ``question``, submit it, and wait for its answer."""
+    await pilot.press(*question)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def screen_text(app) -> str:
+    """The characters on the app's screen, as a terminal would show them."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
