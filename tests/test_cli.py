@@ -1,0 +1,352 @@
+"""The command line: exit codes, the JSON contract of `ask --json` and
+`index --json`, standard input, follow-ups, and updating a stale index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from qabot.bot import index_state
+from qabot.embedder import BundledModel
+from support import REPO, run_qabot, write_seeds
+
+MISSILES = "How many missiles did Iran fire?"
+ARTICLE = "iran-missiles-iraq-bases.txt"
+OFF_TOPIC = "What is the capital of France?"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture
+def workdir(shipped_copy, monkeypatch) -> Path:
+    """cwd is a folder holding a copy of ``seeds/`` and ``embeddings/``."""
+    seeds, _ = shipped_copy
+    monkeypatch.chdir(seeds.parent)
+    return seeds.parent
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    """Fail the test if anything loads the real model."""
+    def refuse(self):
+        raise AssertionError("the model was loaded")
+    monkeypatch.setattr(BundledModel, "_load", refuse)
+
+
+def json_lines(out: str) -> list[dict]:
+    lines = out.splitlines()
+    assert lines and all(line.strip() for line in lines), out
+    return [json.loads(line) for line in lines]
+
+
+def is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_contract(obj: dict, k: int = 3) -> None:
+    """Keys and types of one `qabot ask --json` object, exactly."""
+    assert list(obj) == ["question", "answer", "abstained", "confidence", "source", "passages"]
+    assert isinstance(obj["question"], str)
+    assert obj["answer"] is None or isinstance(obj["answer"], str)
+    assert isinstance(obj["abstained"], bool)
+    assert obj["abstained"] == (obj["answer"] is None) == (obj["source"] is None)
+    assert isinstance(obj["confidence"], float) and 0.0 <= obj["confidence"] <= 1.0
+    if obj["source"] is not None:
+        source = obj["source"]
+        assert list(source) == ["file", "title", "line", "start", "end"]
+        assert isinstance(source["file"], str) and isinstance(source["title"], str)
+        assert all(is_int(source[key]) for key in ("line", "start", "end"))
+        text = Path(source["file"]).read_text(encoding="utf-8")
+        assert text[source["start"]:source["end"]] == obj["answer"]
+        assert source["line"] == text.count("\n", 0, source["start"]) + 1
+    assert isinstance(obj["passages"], list) and len(obj["passages"]) == k
+    for passage in obj["passages"]:
+        assert list(passage) == ["text", "score", "file", "line", "start", "end"]
+        assert isinstance(passage["text"], str) and isinstance(passage["score"], float)
+        assert isinstance(passage["file"], str)
+        assert all(is_int(passage[key]) for key in ("line", "start", "end"))
+        text = Path(passage["file"]).read_text(encoding="utf-8")
+        assert text[passage["start"]:passage["end"]] == passage["text"]
+        assert passage["line"] == text.count("\n", 0, passage["start"]) + 1
+    scores = [p["score"] for p in obj["passages"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+# --- exit codes that never need the model ---------------------------------------------------
+
+def test_empty_question_exits_2(workdir, cli, no_model):
+    result = cli("ask", "   ", "--json")
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("qabot: ") and "empty" in result.err
+
+
+def test_missing_seeds_folder_exits_2(workdir, cli, no_model):
+    result = cli("ask", MISSILES, "--seeds", "nowhere")
+    assert result.code == 2 and "nowhere" in result.err and "not found" in result.err
+    assert result.out == ""
+
+
+def test_missing_seeds_folder_without_an_index_exits_2(tmp_path, monkeypatch, cli, no_model):
+    monkeypatch.chdir(tmp_path)
+    result = cli("index")
+    assert result.code == 2 and "not found" in result.err
+
+
+def test_empty_seeds_folder_exits_2(workdir, cli, no_model):
+    (workdir / "empty").mkdir()
+    result = cli("ask", MISSILES, "--seeds", "empty", "--index", "empty-index")
+    assert result.code == 2 and "no articles" in result.err
+    assert not (workdir / "empty-index").exists()
+
+
+@pytest.mark.parametrize("content", [
+    b"Binary\n\x00\x01\x02\x00 not text",
+    "Caf\u00e9 latin-1 text. It is not UTF-8 at all.\n".encode("latin-1"),
+])
+@pytest.mark.parametrize("command", ["ask", "index"])
+def test_unreadable_seed_exits_2_and_keeps_the_index(workdir, cli, no_model, content, command):
+    before = snapshot(workdir / "embeddings")
+    (workdir / "seeds" / "broken.txt").write_bytes(content)
+    args = ["ask", MISSILES] if command == "ask" else ["index", "--json"]
+    result = cli(*args)
+    assert result.code == 2
+    last = result.err.splitlines()[-1]
+    assert last.startswith("qabot: ") and "seeds/broken.txt" in last
+    assert "Traceback" not in result.err and result.out == ""
+    assert snapshot(workdir / "embeddings") == before
+
+
+@pytest.mark.parametrize("args", [
+    ["ask", MISSILES, "-k", "many"],
+    ["ask", MISSILES, "--bogus"],
+    ["frobnicate"],
+    ["eval"],
+    ["eval", "x.jsonl", "--mode", "psychic"],
+    ["index", "--force", "--json", "extra"],
+])
+def test_bad_usage_exits_2(workdir, cli, no_model, args):
+    result = cli(*args)
+    assert result.code == 2
+    assert "usage:" in result.err
+
+
+def test_negative_k_exits_2(workdir, cli, no_model):
+    result = cli("ask", MISSILES, "-k", "-1")
+    assert result.code == 2 and "-k" in result.err
+
+
+def test_missing_eval_file_exits_2(workdir, cli, no_model):
+    result = cli("eval", "missing.jsonl")
+    assert result.code == 2 and "missing.jsonl" in result.err
+
+
+def test_help_and_version_exit_0(cli, no_model):
+    assert cli("--help").code == 0
+    version = cli("--version")
+    assert version.code == 0 and version.out.startswith("qabot ")
+
+
+def test_usage_error_as_a_subprocess_exits_2(tmp_path):
+    result = run_qabot("ask", "question", "-k", "nope", cwd=tmp_path)
+    assert result.returncode == 2 and "usage:" in result.stderr
+
+
+def test_other_failure_as_a_subprocess_exits_1(tmp_path):
+    """An index path that cannot be created is not a usage error: exit 1."""
+    write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA sentence of prose is here today.\n"})
+    (tmp_path / "file").write_text("a file, not a folder")
+    result = run_qabot("index", "--index", "file/index", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "file/index" in result.stderr or "file" in result.stderr
+
+
+def test_help_does_not_import_heavy_modules(tmp_path):
+    code = ("import sys, qabot.cli; qabot.cli.build_parser(); "
+            "print(sorted(m for m in ('torch', 'faiss', 'sentence_transformers', 'bm25s', 'textual') "
+            "if m in sys.modules))")
+    result = __import__("subprocess").run([sys.executable, "-c", code], capture_output=True, text=True,
+                                          cwd=REPO, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+# --- the JSON contract, with the real model (loaded once, shared) ------------------------------
+
+@pytest.mark.model
+def test_ask_json_for_the_missile_question(workdir, cli, shared_model):
+    result = cli("ask", MISSILES, "--json")
+    assert result.code == 0, result
+    [obj] = json_lines(result.out)
+    check_contract(obj)
+    assert obj["question"] == MISSILES
+    assert obj["answer"].startswith("PENTAGON - Iran fired more than a dozen")
+    assert obj["abstained"] is False
+    assert obj["source"]["file"] == f"seeds/{ARTICLE}"
+    assert obj["source"]["line"] == 7
+    assert obj["source"]["title"] == "Iran Fires Missiles at 2 Iraqi Air Bases Housing US Forces, Pentagon Says"
+    assert Path(ARTICLE).name in obj["passages"][0]["file"]
+
+
+@pytest.mark.model
+def test_ask_json_refusal(workdir, cli, shared_model):
+    result = cli("ask", OFF_TOPIC, "--json")
+    assert result.code == 0, result
+    [obj] = json_lines(result.out)
+    check_contract(obj)
+    assert obj["answer"] is None and obj["abstained"] is True and obj["source"] is None
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("k", [0, 1, 5, 8])
+def test_ask_json_k_passages(workdir, cli, shared_model, k):
+    result = cli("ask", MISSILES, "--json", "-k", k)
+    assert result.code == 0, result
+    check_contract(json_lines(result.out)[0], k=k)
+
+
+@pytest.mark.model
+def test_ask_json_k_larger_than_the_index(workdir, cli, shared_model):
+    result = cli("ask", MISSILES, "--json", "-k", 50)
+    obj = json_lines(result.out)[0]
+    check_contract(obj, k=8)  # the shipped article has 8 passages
+
+
+@pytest.mark.model
+def test_file_is_relative_to_cwd_as_given_by_seeds(workdir, cli, shared_model):
+    shutil.copytree(workdir / "seeds", workdir / "my articles" / "news")
+    result = cli("ask", MISSILES, "--json", "--seeds", "my articles/news", "--index", "idx")
+    assert result.code == 0, result
+    obj = json_lines(result.out)[0]
+    check_contract(obj)
+    assert obj["source"]["file"] == f"my articles/news/{ARTICLE}"
+    assert {p["file"] for p in obj["passages"]} == {f"my articles/news/{ARTICLE}"}
+
+
+@pytest.mark.model
+def test_stdin_gives_one_object_per_question(workdir, cli, shared_model):
+    questions = [MISSILES, OFF_TOPIC, "Who chairs the House Foreign Affairs Committee?"]
+    result = cli("ask", "--json", stdin="\n".join([questions[0], "", "   ", *questions[1:]]) + "\n")
+    assert result.code == 0, result
+    objects = json_lines(result.out)
+    assert [o["question"] for o in objects] == questions
+    for obj in objects:
+        check_contract(obj)
+    assert objects[0]["answer"].startswith("PENTAGON")
+    assert objects[1]["abstained"] is True
+    assert "Eliot Engel" in objects[2]["answer"]
+
+
+@pytest.mark.model
+def test_stdin_with_a_bad_line_answers_the_others_and_exits_2(workdir, cli, shared_model):
+    result = cli("ask", "--json", stdin=f"{MISSILES}\n?!\n{OFF_TOPIC}\n")
+    assert result.code == 2
+    assert [o["question"] for o in json_lines(result.out)] == [MISSILES, OFF_TOPIC]
+    assert "empty" in result.err
+
+
+@pytest.mark.model
+def test_chat_resolves_follow_ups(workdir, cli, shared_model):
+    result = cli("ask", "--json", "--chat",
+                 stdin="Who is Iran's foreign minister?\nWhat did he say Iran does not seek?\n")
+    assert result.code == 0, result
+    first, second = json_lines(result.out)
+    assert "Zarif" in first["answer"]
+    assert second["question"] == "What did he say Iran does not seek?"
+    assert second["answer"] is not None and "escalation or war" in second["answer"]
+
+
+@pytest.mark.model
+def test_huge_question_exits_0(workdir, cli, shared_model):
+    question = MISSILES + " " + "missiles " * 12_000  # about 100 KB
+    assert len(question) > 100_000
+    result = cli("ask", question, "--json")
+    assert result.code == 0, result
+    obj = json_lines(result.out)[0]
+    check_contract(obj)
+    assert len(obj["question"]) <= 1000 and obj["question"].startswith(MISSILES)
+
+
+@pytest.mark.model
+def test_question_full_of_control_characters_exits_0(workdir, cli, shared_model):
+    noise = "\x00\x01\x07\x1b\x7f\u200b\x08" * 200
+    question = noise + noise.join(MISSILES.split()) + noise
+    result = cli("ask", question, "--json")
+    assert result.code == 0, result
+    obj = json_lines(result.out)[0]
+    check_contract(obj)
+    assert obj["question"] == MISSILES
+    assert obj["answer"].startswith("PENTAGON - Iran fired")
+
+
+@pytest.mark.model
+def test_text_output(workdir, cli, shared_model):
+    result = cli("ask", MISSILES)
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[0] == f"Q: {MISSILES}"
+    assert lines[1].startswith("A: PENTAGON - Iran fired more than a dozen")
+    assert f"seeds/{ARTICLE}:7 " in lines[2]
+    refusal = cli("ask", OFF_TOPIC)
+    assert refusal.code == 0 and "The article doesn't say." in refusal.out
+
+
+@pytest.mark.model
+def test_stale_index_is_updated_first_and_said_on_stderr(workdir, cli, shared_model):
+    article = workdir / "seeds" / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "Jeff Seldin contributed to this report.",
+        "Jeff Seldin and Carla Babb contributed to this report."), encoding="utf-8")
+    assert index_state(Path("seeds"), Path("embeddings"), BundledModel()) == "stale"
+    result = cli("ask", "Who contributed to this report?", "--json")
+    assert result.code == 0, result
+    assert "changed" in result.err and "updating the index" in result.err
+    obj = json_lines(result.out)[0]
+    check_contract(obj)
+    assert obj["answer"] == "Jeff Seldin and Carla Babb contributed to this report."
+    assert index_state(Path("seeds"), Path("embeddings"), BundledModel()) == "fresh"
+    again = cli("ask", "Who contributed to this report?", "--json")
+    assert again.err == ""
+
+
+@pytest.mark.model
+def test_index_json(workdir, cli, shared_model):
+    result = cli("index", "--json")
+    assert result.code == 0, result
+    [report] = json_lines(result.out)
+    assert list(report) == ["files", "passages", "sentences", "embedded", "reused", "removed", "seconds"]
+    assert all(is_int(report[key]) for key in ("files", "passages", "sentences", "embedded", "reused", "removed"))
+    assert isinstance(report["seconds"], float)
+    assert (report["files"], report["passages"], report["sentences"]) == (1, 8, 20)
+    assert (report["embedded"], report["reused"], report["removed"]) == (0, 8, 0)
+
+    write_seeds(workdir / "seeds", {"extra.md": "Harbour News\n\nThe harbour master is Ada Lovelace, "
+                                                "who took office in May after a long career at sea.\n"})
+    [report] = json_lines(cli("index", "--json").out)
+    assert (report["files"], report["passages"], report["embedded"], report["reused"]) == (2, 9, 1, 8)
+    (workdir / "seeds" / "extra.md").unlink()
+    [report] = json_lines(cli("index", "--json").out)
+    assert (report["files"], report["passages"], report["embedded"], report["removed"]) == (1, 8, 0, 1)
+    text = cli("index")
+    assert text.code == 0 and text.out.startswith("index already up to date: 1 files, 8 passages")
+
+
+@pytest.mark.model
+def test_ask_as_a_subprocess(workdir):
+    """The real command, model loading and all, end to end."""
+    result = run_qabot("ask", MISSILES, "--json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    [obj] = json_lines(result.stdout)
+    check_contract(obj)
+    assert obj["answer"].startswith("PENTAGON - Iran fired more than a dozen")
+    assert obj["source"]["line"] == 7
+    assert result.stderr == ""
