@@ -3,6 +3,8 @@ fast hashing embedder, and helpers to wait for the app's threads."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import io
 import threading
 import time
@@ -18,6 +20,16 @@ from qabot.tui.app import QabotApp, make_app
 from .seeds import LIBRARY, VOLCANO, write_seeds
 
 SIZE = (100, 30)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function):
+    """Run ``async def`` tests here in a fresh event loop (no plugin needed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    asyncio.run(pyfuncitem.obj(**arguments))
+    return True
 
 
 @pytest.fixture
@@ -86,9 +98,13 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
-async def ask(pilot, question: str) -> None:
-    """Type ``question``, submit it, and wait for its answer."""
-    await pilot.press(*question)
+async def ask(pilot, question: str, typing: bool = False) -> None:
+    """Put ``question`` in the box (key by key if ``typing``), press Enter,
+    and wait for its answer."""
+    if typing:
+        await pilot.press(*question)
+    else:
+        pilot.app.query_one("#question").value = question
     await pilot.press("enter")
     await settle(pilot)
 
