@@ -187,3 +187,25 @@ def test_an_article_without_prose_still_builds(tmp_path):
     assert (report.files, report.passages, report.sentences) == (1, 0, 0)
     index = Index.load(tmp_path / "index")
     assert index.passages == [] and index.passage_vectors.ntotal == 0
+
+
+def test_line_ending_change_reuses_every_vector(built):
+    seeds, folder, embedder = built
+    path = seeds / "garden.md"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    report = update_index(seeds, folder, embedder)
+    assert report.changed and report.embedded == 0 and embedder.texts == []
+    text = path.read_text(encoding="utf-8")
+    for record in read_jsonl(folder / "sentences.jsonl"):
+        if record["file"] == "garden.md":
+            assert text[record["start"]:record["end"]] == record["text"]
+
+
+def test_another_dimension_re_embeds_everything(built):
+    """Same model name, other vector size: the stored vectors cannot be used."""
+    seeds, folder, _ = built
+    smaller = CountingEmbedder(HashingEmbedder(dimension=64))
+    report = update_index(seeds, folder, smaller)
+    assert report.changed and report.embedded == 3 * PER_FILE
+    index = Index.load(folder)
+    assert index.dimension == 64 == index.passage_vectors.d

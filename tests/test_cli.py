@@ -126,6 +126,19 @@ def test_unreadable_seed_exits_2_and_keeps_the_index(workdir, cli, no_model, con
     assert snapshot(workdir / "embeddings") == before
 
 
+def test_seeds_without_prose_do_not_crash_the_index_command(tmp_path, monkeypatch, cli, no_model):
+    """A seeds folder whose only article has a headline and no prose yet
+    gives an (empty) index or a one-line message, never a traceback."""
+    monkeypatch.chdir(tmp_path)
+    write_seeds(tmp_path / "seeds", {"draft.md": "# Draft headline\n\nTODO\n"})
+    result = cli("index", "--json")
+    assert result.code in (0, 2), result
+    if result.code == 0:
+        assert json_lines(result.out)[0]["passages"] == 0
+    else:
+        assert result.err.startswith("qabot: ") and result.err.count("\n") == 1
+
+
 @pytest.mark.parametrize("args", [
     ["ask", MISSILES, "-k", "many"],
     ["ask", MISSILES, "--bogus"],

@@ -149,3 +149,12 @@ def test_editing_a_seed_makes_the_index_stale(shipped_copy):
     assert index_state(seeds, index, model) == "stale"
     assert index_state(seeds, index.parent / "nowhere", model) == "missing"
     assert model._model is None
+
+
+def test_index_state_of_a_broken_index_is_missing(shipped_copy):
+    """``index_state`` reports a broken index as "missing", as it says."""
+    seeds, index = shipped_copy
+    truncate(index / "passages.jsonl")
+    model = BundledModel()
+    assert index_state(seeds, index, model) == "missing"
+    assert model._model is None

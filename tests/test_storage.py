@@ -20,7 +20,7 @@ import pytest
 import qabot.storage
 from qabot.build import update_index
 from qabot.embedder import HashingEmbedder
-from qabot.errors import IndexLoadError
+from qabot.errors import IndexLoadError, QabotError
 from qabot.index import Index
 from qabot.storage import build_lock, new_folder, old_folder, read_jsonl, recover
 from support import REPO, TOPICS, article, write_seeds
@@ -215,3 +215,14 @@ def test_a_reader_during_the_swap_does_not_break_the_build(indexed, monkeypatch)
     assert report.files == 3
     assert {p["file"] for p in read_jsonl(index / "passages.jsonl")} == {"trains.txt", "garden.txt", "music.txt"}
     assert not old_folder(index).exists()
+
+
+def test_index_path_that_is_a_file_is_refused_and_kept(indexed, tmp_path):
+    """``--index notes.txt`` must not move the user's file aside."""
+    seeds, _ = indexed
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my own notes")
+    with pytest.raises(QabotError):
+        update_index(seeds, notes, HashingEmbedder())
+    assert notes.is_file() and notes.read_text() == "my own notes"
+    assert not old_folder(notes).exists()
