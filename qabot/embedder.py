@@ -37,7 +37,10 @@ class BundledModel:
 
     name = MODEL_NAME
     dimension = 384
-    batch_size = 64
+    batch_size = 32
+    # Texts handed to the model per call: it sorts each call's texts by
+    # length, so larger calls pad less; smaller ones report progress sooner.
+    call_size = 512
 
     def __init__(self) -> None:
         self._model = None
@@ -75,8 +78,8 @@ class BundledModel:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         chunks = []
-        for first in range(0, len(texts), self.batch_size):
-            batch = texts[first:first + self.batch_size]
+        for first in range(0, len(texts), self.call_size):
+            batch = texts[first:first + self.call_size]
             chunks.append(self.model.encode(
                 batch, batch_size=self.batch_size, convert_to_numpy=True,
                 normalize_embeddings=True, show_progress_bar=False,

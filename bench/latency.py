@@ -1,0 +1,83 @@
+"""Warm per-question latency and index build time on the shipped seeds.
+
+Run: .venv/bin/python bench/latency.py [--rounds N]
+
+Prints the time to build the index from scratch, then the median and 95th
+percentile of the time to answer one question in a warm process (at least
+200 questions), split into embedding the question and everything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from qabot.bot import Bot
+from qabot.build import update_index
+from qabot.embedder import BundledModel
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class TimedEmbedder:
+    """Wraps an embedder and records how long each encode call took."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.last_ms = 0.0
+
+    def encode(self, texts, progress=None):
+        began = time.perf_counter()
+        vectors = self.inner.encode(texts, progress)
+        self.last_ms = (time.perf_counter() - began) * 1000
+        return vectors
+
+
+def questions() -> list[str]:
+    rows = [json.loads(line) for line in (ROOT / "evals" / "seed.jsonl").read_text().splitlines() if line.strip()]
+    return [row["question"] if "question" in row else row["turns"][-1] for row in rows]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the seed questions (default 3)")
+    args = parser.parse_args()
+    model = BundledModel()
+    began = time.perf_counter()
+    model.encode(["warm up"])
+    load_s = time.perf_counter() - began
+    with tempfile.TemporaryDirectory() as scratch:
+        began = time.perf_counter()
+        report = update_index(ROOT / "seeds", Path(scratch) / "index", model, force=True)
+        build_s = time.perf_counter() - began
+        embedder = TimedEmbedder(model)
+        bot = Bot.open(ROOT / "seeds", Path(scratch) / "index", embedder)
+        asked = questions() * args.rounds
+        for question in asked[:20]:
+            bot.ask(question)  # warm-up
+        total, embed = [], []
+        for question in asked:
+            began = time.perf_counter()
+            bot.ask(question)
+            total.append((time.perf_counter() - began) * 1000)
+            embed.append(embedder.last_ms)
+    rest = [t - e for t, e in zip(total, embed)]
+    print(f"model load: {load_s:.2f} s")
+    print(f"index build from scratch: {build_s:.2f} s ({report.passages} passages, {report.sentences} sentences)")
+    print(f"questions timed: {len(total)}")
+    for label, values in (("answer, total", total), ("  embedding the question", embed),
+                          ("  everything else", rest)):
+        print(f"{label:<26} median {statistics.median(values):6.2f} ms   "
+              f"p95 {float(np.percentile(values, 95)):6.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
