@@ -32,6 +32,15 @@ def shipped_copy(tmp_path):
     return seeds, index
 
 
+@pytest.fixture
+def workdir(shipped_copy, monkeypatch):
+    """The current directory is a folder holding copies of ``seeds/`` and
+    ``embeddings/``, as in a checkout of the project."""
+    seeds, _ = shipped_copy
+    monkeypatch.chdir(seeds.parent)
+    return seeds.parent
+
+
 @pytest.fixture(scope="session")
 def real_model() -> BundledModel:
     """The bundled model, loaded once for the whole session."""
@@ -46,6 +55,14 @@ def shared_model(real_model, monkeypatch) -> BundledModel:
     runs the session's already-loaded model instead of loading its own."""
     monkeypatch.setattr(BundledModel, "_load", lambda self: real_model.model)
     return real_model
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    """Fail the test if anything loads the real model."""
+    def refuse(self):
+        raise AssertionError("the model was loaded")
+    monkeypatch.setattr(BundledModel, "_load", refuse)
 
 
 @pytest.fixture

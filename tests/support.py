@@ -3,6 +3,7 @@ writers and a way to run the command line as a subprocess."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -74,6 +75,14 @@ def prose(topic: str, paragraph: int, words: int = 60) -> str:
 def article(title: str, topic: str, paragraphs: int = 3) -> str:
     """A title line and ``paragraphs`` prose paragraphs separated by blank lines."""
     return title + "\n\n" + "\n\n".join(prose(topic, i) for i in range(paragraphs)) + "\n"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder``, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 class CliResult:

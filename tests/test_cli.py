@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,34 +13,11 @@ import pytest
 
 from qabot.bot import index_state
 from qabot.embedder import BundledModel
-from support import REPO, run_qabot, write_seeds
+from support import REPO, run_qabot, snapshot, write_seeds
 
 MISSILES = "How many missiles did Iran fire?"
 ARTICLE = "iran-missiles-iraq-bases.txt"
 OFF_TOPIC = "What is the capital of France?"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
-
-
-@pytest.fixture
-def workdir(shipped_copy, monkeypatch) -> Path:
-    """cwd is a folder holding a copy of ``seeds/`` and ``embeddings/``."""
-    seeds, _ = shipped_copy
-    monkeypatch.chdir(seeds.parent)
-    return seeds.parent
-
-
-@pytest.fixture
-def no_model(monkeypatch):
-    """Fail the test if anything loads the real model."""
-    def refuse(self):
-        raise AssertionError("the model was loaded")
-    monkeypatch.setattr(BundledModel, "_load", refuse)
 
 
 def json_lines(out: str) -> list[dict]:
@@ -179,16 +156,16 @@ def test_other_failure_as_a_subprocess_exits_1(tmp_path):
     write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA sentence of prose is here today.\n"})
     (tmp_path / "file").write_text("a file, not a folder")
     result = run_qabot("index", "--index", "file/index", cwd=tmp_path)
-    assert result.returncode == 1
-    assert "file/index" in result.stderr or "file" in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == "" and result.stderr.strip()
+    assert (tmp_path / "file").read_text() == "a file, not a folder"
 
 
 def test_help_does_not_import_heavy_modules(tmp_path):
     code = ("import sys, qabot.cli; qabot.cli.build_parser(); "
             "print(sorted(m for m in ('torch', 'faiss', 'sentence_transformers', 'bm25s', 'textual') "
             "if m in sys.modules))")
-    result = __import__("subprocess").run([sys.executable, "-c", code], capture_output=True, text=True,
-                                          cwd=REPO, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -207,7 +184,7 @@ def test_ask_json_for_the_missile_question(workdir, cli, shared_model):
     assert obj["source"]["file"] == f"seeds/{ARTICLE}"
     assert obj["source"]["line"] == 7
     assert obj["source"]["title"] == "Iran Fires Missiles at 2 Iraqi Air Bases Housing US Forces, Pentagon Says"
-    assert Path(ARTICLE).name in obj["passages"][0]["file"]
+    assert {p["file"] for p in obj["passages"]} == {f"seeds/{ARTICLE}"}
 
 
 @pytest.mark.model

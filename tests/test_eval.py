@@ -253,7 +253,7 @@ def question_file(tmp_path) -> Path:
 
 
 @pytest.mark.model
-def test_eval_writes_one_prediction_per_question(workdir_eval, cli, shared_model, question_file, tmp_path):
+def test_eval_writes_one_prediction_per_question(workdir, cli, shared_model, question_file, tmp_path):
     out = tmp_path / "predictions.jsonl"
     result = cli("eval", question_file, "--predictions", out, "--json")
     assert result.code == 0, result
@@ -275,7 +275,7 @@ def test_eval_writes_one_prediction_per_question(workdir_eval, cli, shared_model
 
 
 @pytest.mark.model
-def test_eval_min_answer_at_1(workdir_eval, cli, shared_model, tmp_path):
+def test_eval_min_answer_at_1(workdir, cli, shared_model, tmp_path):
     path = tmp_path / "impossible-gold.jsonl"
     path.write_text(json.dumps({"question": "How many missiles did Iran fire?", "answers": ["zebra crossing"]})
                     + "\n", encoding="utf-8")
@@ -286,9 +286,3 @@ def test_eval_min_answer_at_1(workdir_eval, cli, shared_model, tmp_path):
     met = cli("eval", path, "--min-answer-at-1", "0", "--json")
     assert met.code == 0 and json.loads(met.out)["answer_at_1"] == 0.0
 
-
-@pytest.fixture
-def workdir_eval(shipped_copy, monkeypatch) -> Path:
-    seeds, _ = shipped_copy
-    monkeypatch.chdir(seeds.parent)
-    return seeds.parent

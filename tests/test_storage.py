@@ -4,7 +4,6 @@ with renames, an interrupted swap is recovered, and builds take a lock."""
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import shutil
 import signal
@@ -23,15 +22,7 @@ from qabot.embedder import HashingEmbedder
 from qabot.errors import IndexLoadError, QabotError
 from qabot.index import Index
 from qabot.storage import build_lock, new_folder, old_folder, read_jsonl, recover
-from support import REPO, TOPICS, article, write_seeds
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """sha256 of every file under ``folder``, by relative path."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+from support import REPO, TOPICS, article, snapshot, write_seeds
 
 
 @pytest.fixture
