@@ -18,6 +18,13 @@ SHIPPED_ARTICLE = SHIPPED_SEEDS / "iran-missiles-iraq-bases.txt"
 SHARED = REPO.parent / "shared"
 
 
+def committed_counts() -> dict[str, int]:
+    """``{"files", "passages", "sentences"}`` of the committed index."""
+    import json
+
+    return json.loads((SHIPPED_INDEX / "manifest.json").read_text(encoding="utf-8"))["counts"]
+
+
 class CountingEmbedder:
     """Wraps an embedder and records every text it is asked to embed."""
 

@@ -76,9 +76,10 @@ def test_answer_is_a_cited_verbatim_sentence(hashing_bot):
     assert 0.5 <= answer.confidence <= 1.0
 
 
-@pytest.mark.parametrize("k, expected", [(0, 0), (1, 1), (3, 3), (5, 5), (100, 8)])
+@pytest.mark.parametrize("k, expected", [(0, 0), (1, 1), (3, 3), (5, 5), (100, None)])
 def test_k_passages_best_first(hashing_bot, k, expected):
     answer = hashing_bot.ask(ENGEL, k=k)
+    expected = len(hashing_bot.answerer.index.passages) if expected is None else expected
     assert len(answer.passages) == expected
     scores = [p.score for p in answer.passages]
     assert scores == sorted(scores, reverse=True)

@@ -13,7 +13,7 @@ import pytest
 
 from qabot.bot import index_state
 from qabot.embedder import BundledModel
-from support import REPO, run_qabot, snapshot, write_seeds
+from support import REPO, committed_counts, run_qabot, snapshot, write_seeds
 
 MISSILES = "How many missiles did Iran fire?"
 ARTICLE = "iran-missiles-iraq-bases.txt"
@@ -197,7 +197,7 @@ def test_ask_json_refusal(workdir, cli, shared_model):
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("k", [0, 1, 5, 8])
+@pytest.mark.parametrize("k", [0, 1, 5])
 def test_ask_json_k_passages(workdir, cli, shared_model, k):
     result = cli("ask", MISSILES, "--json", "-k", k)
     assert result.code == 0, result
@@ -208,7 +208,7 @@ def test_ask_json_k_passages(workdir, cli, shared_model, k):
 def test_ask_json_k_larger_than_the_index(workdir, cli, shared_model):
     result = cli("ask", MISSILES, "--json", "-k", 50)
     obj = json_lines(result.out)[0]
-    check_contract(obj, k=8)  # the shipped article has 8 passages
+    check_contract(obj, k=committed_counts()["passages"])
 
 
 @pytest.mark.model
@@ -316,18 +316,20 @@ def test_index_json(workdir, cli, shared_model):
     assert list(report) == ["files", "passages", "sentences", "embedded", "reused", "removed", "seconds"]
     assert all(is_int(report[key]) for key in ("files", "passages", "sentences", "embedded", "reused", "removed"))
     assert isinstance(report["seconds"], float)
-    assert (report["files"], report["passages"], report["sentences"]) == (1, 8, 20)
-    assert (report["embedded"], report["reused"], report["removed"]) == (0, 8, 0)
+    counts = committed_counts()
+    n = counts["passages"]
+    assert (report["files"], report["passages"], report["sentences"]) == (1, n, counts["sentences"])
+    assert (report["embedded"], report["reused"], report["removed"]) == (0, n, 0)
 
     write_seeds(workdir / "seeds", {"extra.md": "Harbour News\n\nThe harbour master is Ada Lovelace, "
                                                 "who took office in May after a long career at sea.\n"})
     [report] = json_lines(cli("index", "--json").out)
-    assert (report["files"], report["passages"], report["embedded"], report["reused"]) == (2, 9, 1, 8)
+    assert (report["files"], report["passages"], report["embedded"], report["reused"]) == (2, n + 1, 1, n)
     (workdir / "seeds" / "extra.md").unlink()
     [report] = json_lines(cli("index", "--json").out)
-    assert (report["files"], report["passages"], report["embedded"], report["removed"]) == (1, 8, 0, 1)
+    assert (report["files"], report["passages"], report["embedded"], report["removed"]) == (1, n, 0, 1)
     text = cli("index")
-    assert text.code == 0 and text.out.startswith("index already up to date: 1 files, 8 passages")
+    assert text.code == 0 and text.out.startswith(f"index already up to date: 1 files, {n} passages")
 
 
 @pytest.mark.model
