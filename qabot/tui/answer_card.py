@@ -57,7 +57,7 @@ class AnswerCard(Vertical, can_focus=True):
     }
     """
 
-    BINDINGS = [Binding("enter", "open", "Open source")]
+    BINDINGS = [Binding("enter", "open", "Open")]
 
     def __init__(self, view: AnswerView) -> None:
         super().__init__(classes="card -refused" if view.refused else "card")

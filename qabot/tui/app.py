@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from rich.markup import escape
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 WATCH_INTERVAL = 2.0
 HINT_LOADING = "Loading the index… you can already type a question."
 HINT_READY = ("Ask anything about {what}. Each answer quotes one sentence and cites its file and line; "
-              "Tab to an answer and press Enter to read it in the article. F1 shows the keys.")
+              "click an answer (or press ctrl+o) to read it in the article. F1 shows the keys.")
 # Actions that act on the chat, so only while the chat is the screen shown.
 CHAT_ACTIONS = frozenset(c.action for c in COMMANDS) - {"help", "quit"}
 
@@ -98,7 +98,7 @@ class QabotApp(App):
         yield Transcript(HINT_LOADING, id="transcript")
         yield BuildStatus(id="build")
         yield QuestionInput(id="question")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(QuestionInput).focus()
@@ -126,6 +126,14 @@ class QabotApp(App):
     def busy(self) -> bool:
         """True while loading, answering or rebuilding (tests wait on it)."""
         return self.loading or self.rebuilding or self._answering is not None or bool(self._queue)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while an answer is selected goes to the question box."""
+        box = self.query_one(QuestionInput)
+        if event.is_printable and event.character and self.screen is self.screen_stack[0] and self.focused is not box:
+            event.stop()
+            box.focus()
+            box.insert_text_at_cursor(event.character)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Chat commands only apply (and only show) while the chat is shown."""

@@ -51,20 +51,22 @@ class ChatHeader(Horizontal):
     state: reactive[str] = reactive("loading")
 
     def compose(self) -> ComposeResult:
-        yield Label(id="heading", markup=False)
-        yield Label(id="state", markup=False)
+        yield Label(self._heading_text(self.heading), id="heading", markup=False)
+        yield Label(self._state_text(self.state), id="state", classes=f"-{self.state}", markup=False)
 
-    def on_mount(self) -> None:
-        self.watch_heading(self.heading)
-        self.watch_state(self.state)
+    @staticmethod
+    def _heading_text(heading: str):
+        return assembled(("qabot", "bold"), " · " if heading else "", heading)
+
+    @staticmethod
+    def _state_text(state: str):
+        return assembled(STATES.get(state, state))
 
     def watch_heading(self, heading: str) -> None:
-        if self.is_mounted:
-            label = assembled(("qabot", "bold"), " · " if heading else "", heading)
-            self.query_one("#heading", Label).update(label)
+        for label in self.query("#heading").results(Label):
+            label.update(self._heading_text(heading))
 
     def watch_state(self, state: str) -> None:
-        if self.is_mounted:
-            label = self.query_one("#state", Label)
-            label.update(assembled(STATES.get(state, state)))
+        for label in self.query("#state").results(Label):
+            label.update(self._state_text(state))
             label.set_classes(f"-{state}")

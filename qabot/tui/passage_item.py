@@ -26,7 +26,7 @@ class PassageItem(Static, can_focus=True):
     }
     """
 
-    BINDINGS = [Binding("enter", "open", "Open passage")]
+    BINDINGS = [Binding("enter", "open", "Open")]
 
     def __init__(self, view: PassageView) -> None:
         head = assembled(("↗ ", "bold"), (view.label, "bold"), " · ", (view.title, "italic"),

@@ -102,8 +102,8 @@ def confidence_meter(confidence: float, cells: int = METER_CELLS) -> str:
 
 
 def confidence_label(confidence: float) -> str:
-    """``high confidence (97%)``."""
-    return f"{confidence_level(confidence)} confidence ({confidence:.0%})"
+    """``high confidence, 97%``."""
+    return f"{confidence_level(confidence)} confidence, {confidence:.0%}"
 
 
 @dataclass(frozen=True)

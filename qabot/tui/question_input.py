@@ -25,7 +25,7 @@ class QuestionInput(Input):
     ]
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(placeholder=PLACEHOLDER, **kwargs)
+        super().__init__(placeholder=PLACEHOLDER, select_on_focus=False, **kwargs)
         self.history = QuestionHistory()
 
     def _show(self, text: str | None) -> None:

@@ -65,7 +65,7 @@ async def test_an_answer_shows_the_sentence_highlighted_with_its_citation(new_ap
         text = screen_text(app)
         assert "› When did the Kelda volcano erupt?" in text
         assert "seeds/volcano.txt:3" in text
-        assert "confidence (" in text
+        assert "high confidence, " in text
         assert ERUPTED in text
         # The other passages are folded away until asked for.
         collapsible = card.query_one(Collapsible)
@@ -470,3 +470,14 @@ async def test_an_empty_question_is_ignored_and_a_wordless_one_explained(new_app
         assert cards(app, QuestionCard) == []
         await ask(pilot, "???")
         assert "the question is empty" in cards(app, NoticeCard)[-1].message
+
+
+async def test_typing_on_a_selected_answer_goes_to_the_question_box(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "Who paid for the garden?")
+        last_answer(app).focus()
+        await pilot.press("W", "h", "o")
+        assert isinstance(app.focused, QuestionInput)
+        assert app.focused.value == "Who"

@@ -93,7 +93,7 @@ def test_relative_span_falls_back_to_the_text_then_gives_up():
 def test_confidence_indicator(confidence, level, meter):
     assert p.confidence_level(confidence) == level
     assert p.confidence_meter(confidence) == meter
-    assert p.confidence_label(confidence) == f"{level} confidence ({confidence:.0%})"
+    assert p.confidence_label(confidence) == f"{level} confidence, {confidence:.0%}"
 
 
 def test_present_highlights_the_sentence_inside_its_passage(answer: Answer):
@@ -145,8 +145,8 @@ def test_conversation_markdown(answer: Answer, refusal: Answer):
     start, end = answer.sentence.start, answer.sentence.end
     assert markdown.startswith("# qabot conversation: Harbour News\n\nExported 2026-01-02 03:04:05.\n")
     assert "## Q: Did the workers like it?\n\n> Workers liked the colour.\n" in markdown
-    assert f"Source: `seeds/harbour.txt:3`, characters {start}-{end}: *Harbour News* (high confidence (91%))" in markdown
-    assert "## Q: What is the capital of Peru?\n\n**The article doesn't say.** (low confidence (12%))" in markdown
+    assert f"Source: `seeds/harbour.txt:3`, characters {start}-{end}: *Harbour News* (high confidence, 91%)" in markdown
+    assert "## Q: What is the capital of Peru?\n\n**The article doesn't say.** (low confidence, 12%)" in markdown
     assert "- `seeds/harbour.txt:6`: A second paragraph about ships." in markdown
     assert markdown.endswith("\n") and not markdown.endswith("\n\n")
 

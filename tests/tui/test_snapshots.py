@@ -1,0 +1,62 @@
+"""SVG snapshots of the chat at a fixed size (pytest-textual-snapshot).
+
+Update them with ``pytest tests/tui --snapshot-update`` and look at the
+SVGs before committing. Nothing on screen depends on time: the app is
+waited on until idle, the cursor does not blink, and citations are
+relative (the tests run in their temporary folder).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qabot.tui.question_input import QuestionInput
+
+from .conftest import SIZE, ask, settle
+from .seeds import VOLCANO, write_seeds
+
+
+def steady(*questions: str, keys: tuple[str, ...] = ()):
+    """A ``run_before`` that waits for the index, asks ``questions``, then
+    presses ``keys``, leaving the screen still."""
+
+    async def run_before(pilot) -> None:
+        pilot.app.query_one(QuestionInput).cursor_blink = False
+        await settle(pilot)
+        for question in questions:
+            await ask(pilot, question)
+        if keys:
+            await pilot.press(*keys)
+        await settle(pilot)
+        await pilot.pause()
+
+    return run_before
+
+
+def one_article_app(workdir: Path, new_app):
+    write_seeds(workdir / "news", {"volcano.txt": VOLCANO})
+    return new_app(Path("news"))
+
+
+def test_empty_chat(snap_compare, workdir, new_app):
+    assert snap_compare(one_article_app(workdir, new_app), terminal_size=SIZE, run_before=steady())
+
+
+def test_an_answer(snap_compare, workdir, new_app):
+    app = one_article_app(workdir, new_app)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady("When did the Kelda volcano erupt?"))
+
+
+def test_a_refusal(snap_compare, workdir, new_app):
+    app = one_article_app(workdir, new_app)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady("Quantum chromodynamics lattice gauge?"))
+
+
+def test_help(snap_compare, workdir, new_app):
+    assert snap_compare(one_article_app(workdir, new_app), terminal_size=SIZE, run_before=steady(keys=("f1",)))
+
+
+def test_the_article_at_a_citation(snap_compare, workdir, new_app):
+    app = one_article_app(workdir, new_app)
+    run_before = steady("When will the flights resume?", keys=("ctrl+o",))
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
