@@ -67,6 +67,15 @@ class LexicalIndex:
 
         return cls(bm25s.BM25.load(str(folder), allow_pickle=False, load_corpus=False))
 
+    def document_frequencies(self, query_terms) -> dict[str, int]:
+        """How many texts hold each term (0 for terms never seen)."""
+        indptr = self._retriever.scores["indptr"]
+        frequencies = {}
+        for term in query_terms:
+            token = self._vocab.get(term)
+            frequencies[term] = 0 if token is None else int(indptr[token + 1] - indptr[token])
+        return frequencies
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every text for ``query`` (zeros when nothing matches)."""
         ids = [self._vocab[t] for t in terms(query) if t in self._vocab]
