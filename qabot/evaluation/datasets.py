@@ -94,18 +94,50 @@ def _jsonl_case(row: dict, default_id: str) -> Case:
 
 def _squad(path: Path, text: str) -> QuestionSet:
     try:
-        articles = json.loads(text)["data"]
-    except (ValueError, KeyError, TypeError):
-        raise EvalFileError(f"{path}: not SQuAD JSON (no 'data' list)") from None
+        data = json.loads(text)
+    except ValueError:
+        raise EvalFileError(f"{path}: not SQuAD JSON (not valid JSON)") from None
+    if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+        raise EvalFileError(f"{path}: not SQuAD JSON (no 'data' list)")
     cases, documents = [], {}
-    for number, article in enumerate(articles):
-        title = str(article.get("title", f"article {number}")).replace("_", " ")
-        doc_id = f"{number:03d}"
-        paragraphs = [p["context"].strip() for p in article["paragraphs"]]
-        documents[doc_id] = (f"{doc_id}.txt", title + "\n\n" + "\n\n".join(paragraphs) + "\n")
-        for paragraph in article["paragraphs"]:
-            for qa in paragraph["qas"]:
-                impossible = bool(qa.get("is_impossible", False))
-                answers = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", [])))
-                cases.append(Case(str(qa["id"]), (qa["question"],), answers, not impossible, doc_id))
+    for number, article in enumerate(data["data"]):
+        try:
+            _squad_article(article, number, cases, documents)
+        except (TypeError, KeyError, ValueError) as error:
+            raise EvalFileError(f"{path}: article {number} is not SQuAD ({error})") from None
+    if not cases:
+        raise EvalFileError(f"{path}: holds no questions")
     return QuestionSet("squad", cases, documents)
+
+
+def _field(row, key: str, kind, default=None):
+    """``row[key]``, checked to be of type ``kind`` (a type or tuple of types).
+
+    A missing key gives ``default``, or KeyError when there is none.
+    """
+    if not isinstance(row, dict):
+        raise TypeError(f"expected an object, got {type(row).__name__}")
+    if key not in row and default is not None:
+        return default
+    if key not in row:
+        raise KeyError(f"no {key!r}")
+    value = row[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise TypeError(f"{key!r} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _squad_article(article, number: int, cases: list[Case], documents: dict) -> None:
+    """Add one SQuAD article's document and questions to ``cases`` and ``documents``."""
+    title = str(_field(article, "title", (str, int, float), f"article {number}")).replace("_", " ")
+    doc_id = f"{number:03d}"
+    paragraphs = _field(article, "paragraphs", list)
+    contexts = [_field(p, "context", str).strip() for p in paragraphs]
+    documents[doc_id] = (f"{doc_id}.txt", title + "\n\n" + "\n\n".join(contexts) + "\n")
+    for paragraph in paragraphs:
+        for qa in _field(paragraph, "qas", list):
+            question_id = _field(qa, "id", (str, int))
+            question = _field(qa, "question", str)
+            impossible = _field(qa, "is_impossible", bool, False)
+            texts = [_field(a, "text", str) for a in _field(qa, "answers", list, [])]
+            cases.append(Case(str(question_id), (question,), tuple(dict.fromkeys(texts)), not impossible, doc_id))
