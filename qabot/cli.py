@@ -122,6 +122,18 @@ def cmd_index(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def question_problem(question: str) -> str | None:
+    """Why ``question`` cannot be asked (it is empty once cleaned), or None."""
+    from qabot.answering import clean_question
+    from qabot.errors import BadQuestionError
+
+    try:
+        clean_question(question)
+    except BadQuestionError as error:
+        return str(error)
+    return None
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from qabot.bot import Bot
     from qabot.errors import BadQuestionError
@@ -134,6 +146,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
         questions = [args.question]
     else:
         questions = [line for line in sys.stdin.read().splitlines() if line.strip()]
+    problems = [question_problem(question) for question in questions]
+    if questions and all(problems):  # nothing to ask: say so without opening the index
+        for problem in problems:
+            print(f"qabot: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     with ProgressBar("Updating index", enabled=not args.json) as bar:
         bot = Bot.open(args.seeds, args.index, notice=stderr_notice, progress=bar.update)
     asker = bot.conversation() if args.chat else bot
