@@ -14,7 +14,8 @@ from qabot.build import BuildProgress, BuildReport, is_fresh, update_index
 from qabot.conversation import Conversation
 from qabot.embedder import BundledModel, Embedder
 from qabot.errors import IndexLoadError
-from qabot.index import Index, read_manifest
+from qabot.index import Index, check_file_sizes, read_manifest
+from qabot.storage import readable_folder
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_INDEX = Path("embeddings")
@@ -23,12 +24,21 @@ Notice = Callable[[str], None]
 
 
 def index_state(seeds: Path, folder: Path, embedder: Embedder) -> str:
-    """``"fresh"``, ``"stale"`` (articles changed) or ``"missing"`` (or broken)."""
+    """``"fresh"``, ``"stale"`` (articles changed) or ``"missing"`` (or broken).
+
+    Cheap: reads the manifest and stats the index files, never loads the model.
+    """
     try:
-        manifest = read_manifest(folder)
+        source = readable_folder(folder)
+        manifest = read_manifest(source)
+        check_file_sizes(source, manifest)
     except IndexLoadError:
         return "missing"
     return "fresh" if is_fresh(manifest, seeds, embedder) else "stale"
+
+
+def _load(folder: Path, embedder: Embedder) -> Index:
+    return Index.load(folder, model_name=embedder.name, dimension=embedder.dimension)
 
 
 def load_fresh_index(
@@ -39,14 +49,14 @@ def load_fresh_index(
     stale (``notice`` is told why); the build report, or None if none ran."""
     try:
         if is_fresh(read_manifest(folder), seeds, embedder):
-            return Index.load(folder, model_name=embedder.name), None
+            return _load(folder, embedder), None
         reason = f"articles in {str(seeds)!r} changed; updating the index"
     except IndexLoadError as error:
         reason = f"{error}; building it"
     if notice:
         notice(reason)
     report = update_index(seeds, folder, embedder, progress=progress)
-    return Index.load(folder, model_name=embedder.name), report
+    return _load(folder, embedder), report
 
 
 @dataclass
@@ -86,7 +96,7 @@ class Bot:
     def rebuild(self, force: bool = False, progress: BuildProgress | None = None) -> BuildReport:
         """Update the index from the articles and swap it in for answering."""
         report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress)
-        index = Index.load(self.folder, model_name=self.embedder.name)
+        index = _load(self.folder, self.embedder)
         self.answerer = Answerer(index, self.embedder, self.seeds,
                                  mode=self.answerer.mode, weights=self.answerer.weights)
         self.last_build = report

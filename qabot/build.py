@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -15,12 +16,12 @@ from qabot.chunking import chunk_article
 from qabot.embedder import Embedder
 from qabot.errors import IndexLoadError
 from qabot.index import (
-    DATA_FILES, FORMAT, MANIFEST, Index, chunking_settings, passage_embedding_text,
+    FORMAT, MANIFEST, Index, chunking_settings, data_file_sizes, passage_embedding_text,
     read_manifest, sentence_embedding_text,
 )
 from qabot.lexical import LexicalIndex
 from qabot.records import Passage, Sentence
-from qabot.storage import build_lock, new_folder, write_json, write_jsonl
+from qabot.storage import build_lock, new_folder, recover, refuse_non_folder, write_json, write_jsonl
 
 # progress(stage, done, total): stage is "embedding"; called as work is done.
 BuildProgress = Callable[[str, int, int], None]
@@ -73,22 +74,31 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
 
 
 def is_fresh(manifest: dict, seeds: Path, embedder: Embedder) -> bool:
-    """True when the manifest was built from exactly these articles and settings."""
-    recorded = {name: entry["sha256"] for name, entry in manifest.get("files", {}).items()}
+    """True when the manifest was built from exactly these articles and settings.
+
+    ``manifest`` is one :func:`~qabot.index.read_manifest` checked.
+    """
+    recorded = {name: entry["sha256"] for name, entry in manifest["files"].items()}
     return (
-        manifest.get("model", {}).get("name") == embedder.name
-        and manifest.get("chunking") == chunking_settings()
+        manifest["model"]["name"] == embedder.name
+        and manifest["model"]["dimension"] == embedder.dimension
+        and manifest["chunking"] == chunking_settings()
         and recorded == file_hashes(seeds)
     )
+
+
+def _load_current(folder: Path, embedder: Embedder) -> Index:
+    """The index in ``folder`` if built by ``embedder``; else IndexLoadError."""
+    return Index.load(folder, model_name=embedder.name, dimension=embedder.dimension)
 
 
 def _previous_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
     """Vectors of the current index by content key, to reuse; empty if none."""
     try:
-        old = Index.load(folder, model_name=embedder.name)
+        old = _load_current(folder, embedder)
     except IndexLoadError:
         return {}
-    if old.manifest.get("chunking") != chunking_settings():
+    if old.manifest["chunking"] != chunking_settings():
         return {}
     reuse: dict[str, np.ndarray] = {}
     for which, records, text_of in (
@@ -144,17 +154,19 @@ def update_index(
     unless ``force``.
     """
     began = time.perf_counter()
+    refuse_non_folder(folder)
     with build_lock(folder):
+        recover(folder)
         articles = read_articles(seeds)
         passages, sentences, files = _records(articles)
         try:
             manifest = read_manifest(folder)
         except IndexLoadError:
             manifest = {}
-        old_passages = {h for entry in manifest.get("files", {}).values() for h in entry["passages"]}
+        old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
         if not force and manifest and is_fresh(manifest, seeds, embedder):
             try:
-                Index.load(folder, model_name=embedder.name)
+                _load_current(folder, embedder)
                 return BuildReport(len(files), len(passages), len(sentences), 0, len(passages), 0,
                                    time.perf_counter() - began, changed=False)
             except IndexLoadError:
@@ -184,12 +196,12 @@ def update_index(
                 "model": {"name": embedder.name, "dimension": embedder.dimension},
                 "chunking": chunking_settings(),
                 "counts": {"files": len(files), "passages": len(passages), "sentences": len(sentences)},
-                "file_sizes": {name: (staging / name).stat().st_size for name in DATA_FILES},
+                "file_sizes": data_file_sizes(staging),
                 "files": files,
             })
-        current = {p.hash for p in passages}
+        removed = old_passages - Counter(p.hash for p in passages)
         return BuildReport(
             files=len(files), passages=len(passages), sentences=len(sentences),
             embedded=embedded, reused=len(passages) - embedded,
-            removed=len(old_passages - current), seconds=time.perf_counter() - began, changed=True,
+            removed=removed.total(), seconds=time.perf_counter() - began, changed=True,
         )

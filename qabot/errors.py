@@ -17,5 +17,9 @@ class IndexLoadError(QabotError):
     """The index folder is missing, incomplete or does not match."""
 
 
+class IndexPathError(QabotError):
+    """The index path names something that is not a folder (a user's file)."""
+
+
 class BadQuestionError(QabotError):
     """The question is empty once cleaned."""

@@ -3,7 +3,7 @@
 Layout of the folder (no pickle anywhere):
 
 - ``manifest.json``: format, model, chunking settings, counts, and a content
-  hash per article file and per passage; the sizes of the other files.
+  hash per article file and per passage; the size of every other file.
 - ``passages.jsonl`` / ``sentences.jsonl``: one record per line.
 - ``passages.faiss`` / ``sentences.faiss``: unit vectors, inner product.
 - ``bm25-passages/`` / ``bm25-sentences/``: BM25 arrays (.npy) and JSON.
@@ -22,11 +22,12 @@ from qabot.chunking import MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
 from qabot.errors import IndexLoadError
 from qabot.lexical import LexicalIndex
 from qabot.records import Passage, Sentence
-from qabot.storage import read_jsonl, recover
+from qabot.storage import read_jsonl, readable_folder
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 DATA_FILES = ("passages.jsonl", "sentences.jsonl", "passages.faiss", "sentences.faiss")
+BM25_FOLDERS = ("bm25-passages", "bm25-sentences")
 # What the model is shown for each record; part of the settings, since a
 # change must re-embed everything.
 EMBEDDING_TEXT_VERSION = 1
@@ -51,8 +52,11 @@ def sentence_embedding_text(title: str, text: str) -> str:
 
 
 def read_manifest(folder: Path) -> dict:
-    """The manifest, or IndexLoadError saying what is wrong with it."""
-    recover(folder)
+    """The manifest, or IndexLoadError saying what is wrong with it.
+
+    Reads the previous index instead while a build is swapping in a new one.
+    """
+    folder = readable_folder(folder)
     path = folder / MANIFEST
     if not path.is_file():
         raise IndexLoadError(f"no index in {str(folder)!r} (manifest.json missing)")
@@ -62,7 +66,73 @@ def read_manifest(folder: Path) -> dict:
         raise IndexLoadError(f"index manifest {str(path)!r} is unreadable or corrupt") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IndexLoadError(f"index in {str(folder)!r} has an unknown format")
+    problem = manifest_problem(manifest)
+    if problem:
+        raise IndexLoadError(f"index manifest {str(path)!r} is damaged ({problem})")
     return manifest
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_data_file_name(name) -> bool:
+    """A relative path inside the index folder, other than the manifest."""
+    if not isinstance(name, str) or not name or name.startswith("/") or name == MANIFEST:
+        return False
+    return ".." not in name.split("/")
+
+
+def manifest_problem(manifest: dict) -> str | None:
+    """What is wrong with the structure of ``manifest``, or None."""
+    model = manifest.get("model")
+    if not (isinstance(model, dict) and isinstance(model.get("name"), str)
+            and _is_int(model.get("dimension")) and model["dimension"] > 0):
+        return "model"
+    if not isinstance(manifest.get("chunking"), dict):
+        return "chunking"
+    sizes = manifest.get("file_sizes")
+    if not (isinstance(sizes, dict)
+            and all(_is_data_file_name(name) and _is_int(size) and size >= 0 for name, size in sizes.items())):
+        return "file_sizes"
+    if not set(DATA_FILES) <= sizes.keys() or not all(
+        any(name.startswith(bm25 + "/") for name in sizes) for bm25 in BM25_FOLDERS
+    ):
+        return "file_sizes"
+    files = manifest.get("files")
+    if not (isinstance(files, dict) and all(
+        isinstance(name, str) and _is_file_entry(entry) for name, entry in files.items()
+    )):
+        return "files"
+    return None
+
+
+def _is_file_entry(entry) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("sha256"), str)
+        and isinstance(entry.get("title"), str)
+        and isinstance(entry.get("passages"), list)
+        and all(isinstance(digest, str) for digest in entry["passages"])
+    )
+
+
+def data_file_sizes(folder: Path) -> dict[str, int]:
+    """``{relative path: size}`` of every file in ``folder`` but the manifest."""
+    return {
+        path.relative_to(folder).as_posix(): path.stat().st_size
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.relative_to(folder).as_posix() != MANIFEST
+    }
+
+
+def check_file_sizes(folder: Path, manifest: dict) -> None:
+    """IndexLoadError unless every file the manifest lists has its recorded
+    size (cheap: one stat() per file, nothing is read)."""
+    for name, size in manifest["file_sizes"].items():
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != size:
+            raise IndexLoadError(f"index file {str(path)!r} is missing or truncated")
 
 
 def _read_faiss(path: Path, rows: int, dimension: int):
@@ -106,38 +176,42 @@ class Index:
         return self.sentences[passage.first_sentence:passage.first_sentence + passage.sentence_count]
 
     @classmethod
-    def load(cls, folder: Path, model_name: str | None = None) -> "Index":
+    def load(cls, folder: Path, model_name: str | None = None, dimension: int | None = None) -> "Index":
         """Read the index in ``folder``; IndexLoadError if it is incomplete,
-        corrupt, or built with another model than ``model_name``."""
-        manifest = read_manifest(folder)
+        corrupt, or built with another model than ``model_name`` or with
+        vectors of another size than ``dimension``."""
         try:
-            return cls._load(folder, manifest, model_name)
+            source = readable_folder(folder)
+            manifest = read_manifest(source)
+            return cls._load(folder, source, manifest, model_name, dimension)
         except IndexLoadError:
             raise
-        except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        except Exception as error:  # noqa: BLE001 - whatever a damaged file makes a reader raise
             raise IndexLoadError(f"index in {str(folder)!r} is damaged ({error.__class__.__name__})") from None
 
     @classmethod
-    def _load(cls, folder: Path, manifest: dict, model_name: str | None) -> "Index":
+    def _load(cls, folder: Path, source: Path, manifest: dict, model_name: str | None,
+              dimension: int | None) -> "Index":
+        """The index whose files are in ``source`` (``folder``, or the
+        previous index while a build swaps ``folder``)."""
         model = manifest["model"]
         if model_name is not None and model["name"] != model_name:
             raise IndexLoadError(f"index in {str(folder)!r} was built with {model['name']}, not {model_name}")
-        for name, size in manifest["file_sizes"].items():
-            path = folder / name
-            if not path.is_file() or path.stat().st_size != size:
-                raise IndexLoadError(f"index file {str(path)!r} is missing or truncated")
-        passages = [Passage(**row) for row in read_jsonl(folder / "passages.jsonl")]
-        sentences = [Sentence(**row) for row in read_jsonl(folder / "sentences.jsonl")]
-        dimension = int(model["dimension"])
+        if dimension is not None and model["dimension"] != dimension:
+            raise IndexLoadError(
+                f"index in {str(folder)!r} holds vectors of size {model['dimension']}, not {dimension}")
+        check_file_sizes(source, manifest)
+        passages = [Passage(**row) for row in read_jsonl(source / "passages.jsonl")]
+        sentences = [Sentence(**row) for row in read_jsonl(source / "sentences.jsonl")]
         index = cls(
             folder=folder,
             manifest=manifest,
             passages=passages,
             sentences=sentences,
-            passage_vectors=_read_faiss(folder / "passages.faiss", len(passages), dimension),
-            sentence_vectors=_read_faiss(folder / "sentences.faiss", len(sentences), dimension),
-            passage_bm25=LexicalIndex.load(folder / "bm25-passages"),
-            sentence_bm25=LexicalIndex.load(folder / "bm25-sentences"),
+            passage_vectors=_read_faiss(source / "passages.faiss", len(passages), model["dimension"]),
+            sentence_vectors=_read_faiss(source / "sentences.faiss", len(sentences), model["dimension"]),
+            passage_bm25=LexicalIndex.load(source / "bm25-passages"),
+            sentence_bm25=LexicalIndex.load(source / "bm25-sentences"),
         )
         if index.passage_bm25.size != len(passages) or index.sentence_bm25.size != len(sentences):
             raise IndexLoadError(f"BM25 files in {str(folder)!r} do not match the index records")

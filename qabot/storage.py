@@ -1,8 +1,10 @@
 """Writing an index folder so that a crash never leaves half of one.
 
 A build writes a complete new folder beside the index, then swaps it in with
-renames. If the process dies between the two renames, the next reader puts
-the old folder back. A lock file keeps two builds from interleaving.
+renames. If the process dies between the two renames, the next build, or the
+next reader that finds no build running, puts the old folder back. A lock
+file keeps two builds from interleaving, and readers from undoing a live
+build's swap.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from qabot.errors import IndexPathError
+
 
 def _sibling(folder: Path, suffix: str) -> Path:
     return folder.with_name(folder.name + suffix)
@@ -24,8 +28,16 @@ def old_folder(folder: Path) -> Path:
     return _sibling(folder, ".qabot-old")
 
 
+def _lock_path(folder: Path) -> Path:
+    return _sibling(folder, ".qabot-lock")
+
+
 def recover(folder: Path) -> None:
-    """Put back the previous index if a swap was interrupted half-way."""
+    """Put back the previous index if a swap was interrupted half-way.
+
+    Call under :func:`build_lock`: without it, a live build's swap looks
+    exactly like an interrupted one.
+    """
     old = old_folder(folder)
     if old.is_dir():
         if folder.is_dir():
@@ -34,11 +46,43 @@ def recover(folder: Path) -> None:
             os.rename(old, folder)
 
 
+def readable_folder(folder: Path) -> Path:
+    """Where a reader finds the index of ``folder`` now.
+
+    An interrupted swap is recovered first when no build holds the lock;
+    while a build is between its two renames, the previous index (the
+    ``.qabot-old`` folder) is read in place, never moved.
+    """
+    old = old_folder(folder)
+    if not old.is_dir():
+        return folder
+    try:
+        with open(_lock_path(folder), "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                recover(folder)
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:  # a build holds the lock (or the lock cannot be made): read without moving
+        pass
+    return folder if folder.is_dir() or not old.is_dir() else old
+
+
+def refuse_non_folder(folder: Path) -> None:
+    """IndexPathError when ``folder`` exists but is not a folder: a build
+    would otherwise move the user's file aside and delete it."""
+    if folder.exists() and not folder.is_dir():
+        raise IndexPathError(
+            f"index path {str(folder)!r} is not a folder: pass --index with the name of a folder "
+            "(it is created if missing)"
+        )
+
+
 @contextmanager
 def build_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock for building ``folder`` (waits for another build)."""
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(_sibling(folder, ".qabot-lock"), "w") as handle:
+    with open(_lock_path(folder), "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -60,6 +104,7 @@ def new_folder(folder: Path) -> Iterator[Path]:
     Call under :func:`build_lock`. On an exception the new folder is removed
     and ``folder`` is left as it was.
     """
+    refuse_non_folder(folder)
     staging = _sibling(folder, f".qabot-new-{os.getpid()}")
     for stale in folder.parent.glob(folder.name + ".qabot-new-*"):
         shutil.rmtree(stale, ignore_errors=True)
