@@ -39,6 +39,7 @@ from qabot.tui.presenting import (
 )
 from qabot.tui.question_card import QuestionCard
 from qabot.tui.question_input import QuestionInput
+from qabot.tui.threads import run_without_waiting
 from qabot.tui.transcript import Transcript
 from qabot.tui.watching import Fingerprint, seeds_fingerprint
 
@@ -87,8 +88,8 @@ class QabotApp(App):
         self._queue: deque[tuple[int, str]] = deque()
         self._cards: dict[int, PendingCard] = {}
         self._answering: int | None = None
-        self.views: list[AnswerView] = []       # this conversation's answers, for export
-        self.last_view: AnswerView | None = None
+        # The answers on screen (since the last clear), one list per conversation.
+        self.conversations: list[list[AnswerView]] = [[]]
         self.heading = ""
 
     # ----- layout -----
@@ -145,6 +146,8 @@ class QabotApp(App):
         for command in COMMANDS:
             if command.action != "quit":
                 yield SystemCommand(command.title, command.help, getattr(self, f"action_{command.action}"))
+        yield SystemCommand("Rebuild the index from scratch", "Re-embed every passage, changed or not.",
+                            self.action_rebuild_from_scratch)
         yield from super().get_system_commands(screen)
 
     # ----- loading -----
@@ -255,8 +258,7 @@ class QabotApp(App):
         card = self._finish(message.ticket)
         if card is not None:
             view = present(message.answer)
-            self.views.append(view)
-            self.last_view = view
+            self.conversations[-1].append(view)
             await self.transcript.replace(card, AnswerCard(view))
         self._pump()
 
@@ -292,46 +294,53 @@ class QabotApp(App):
         else:
             self.push_screen(HelpScreen())
 
+    @property
+    def answers(self) -> list[AnswerView]:
+        """Every answer on screen, oldest first."""
+        return [view for conversation in self.conversations for view in conversation]
+
     async def action_new_conversation(self) -> None:
-        self._reset_conversation()
+        self._new_conversation()
         await self.transcript.add(NoticeCard("New conversation: the next question does not follow on.", "divider"))
 
     async def action_clear(self) -> None:
-        self._reset_conversation()
+        self._new_conversation()
+        self.conversations = [[]]
         for ticket, _ in self._queue:
             self._cards.pop(ticket, None)
         self._queue.clear()
         self._cards.clear()
         await self.transcript.clear()
 
-    def _reset_conversation(self) -> None:
+    def _new_conversation(self) -> None:
         if self.bot is not None:
             self.conversation = self.bot.conversation()
-        self.views = []
+        if self.conversations[-1]:
+            self.conversations.append([])
 
     def action_open_source(self) -> None:
-        view = next((v for v in reversed(self.views) if v.target is not None), None)
-        if view is None and self.last_view is not None and self.last_view.target is not None:
-            view = self.last_view
+        view = next((v for v in reversed(self.answers) if v.target is not None), None)
         if view is None:
             self.notify("No answer with a source yet.", severity="warning")
             return
         self.post_message(OpenArticle(view.target))
 
     def action_copy_answer(self) -> None:
-        if self.last_view is None:
+        if not self.answers:
             self.notify("No answer to copy yet.", severity="warning")
             return
-        self.copy_to_clipboard(copy_text(self.last_view))
+        self.copy_to_clipboard(copy_text(self.answers[-1]))
         self.notify("Copied the last answer and its citation.")
 
     def action_export(self) -> None:
-        if not self.views:
+        if not self.answers:
             self.notify("Nothing to export yet: ask a question first.", severity="warning")
             return
         now = datetime.now()
         path = _free_path(Path.cwd(), now.strftime("%Y%m%d-%H%M%S"))
-        markdown = conversation_markdown(self.views, self.heading or "articles", now.strftime("%Y-%m-%d %H:%M:%S"))
+        markdown = conversation_markdown(
+            [c for c in self.conversations if c], self.heading or "articles", now.strftime("%Y-%m-%d %H:%M:%S"),
+        )
         try:
             path.write_text(markdown, encoding="utf-8")
         except OSError as error:
@@ -339,7 +348,7 @@ class QabotApp(App):
             return
         self.notify(f"Saved the conversation to {escape(str(path))}", title="Exported")
 
-    def action_rebuild(self) -> None:
+    def action_rebuild(self, force: bool = False) -> None:
         if self.loading:
             self.notify("The index is still loading.", severity="warning")
         elif self.bot is None:
@@ -347,7 +356,10 @@ class QabotApp(App):
         elif self.rebuilding:
             self.notify("The index is already being rebuilt.")
         else:
-            self.start_rebuild(reason="Rebuilding the index…", manual=True)
+            self.start_rebuild(reason="Rebuilding the index…", manual=True, force=force)
+
+    def action_rebuild_from_scratch(self) -> None:
+        self.action_rebuild(force=True)
 
     def action_scroll_transcript(self, direction: int) -> None:
         if direction < 0:
@@ -373,19 +385,19 @@ class QabotApp(App):
             self.header.state = "stale"
             self.start_rebuild(reason="The articles changed; updating the index…", manual=False)
 
-    def start_rebuild(self, reason: str, manual: bool) -> None:
+    def start_rebuild(self, reason: str, manual: bool, force: bool = False) -> None:
         self.rebuilding = True
         self._rebuild_again = False
         self._seen = seeds_fingerprint(self.seeds)
         self.header.state = "updating"
         self.build_status.start(reason)
-        self.rebuild_index(self.bot, manual)
+        self.rebuild_index(self.bot, manual, force)
 
     @work(thread=True, group="rebuild", exclusive=True, exit_on_error=False)
-    def rebuild_index(self, bot: "Bot", manual: bool) -> None:
+    def rebuild_index(self, bot: "Bot", manual: bool, force: bool) -> None:
         """Update the index; the bot swaps in the new one only at the end."""
         try:
-            report = bot.rebuild(progress=self._progress)
+            report = bot.rebuild(force=force, progress=self._progress)
         except Exception as error:
             self.log.error(repr(error))
             self.post_message(RebuildFailed(error_text(error)))
@@ -445,5 +457,5 @@ def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, **opt
 def run_chat(seeds: Path, index: Path) -> int:
     """Run the chat in the terminal; the exit code."""
     app = make_app(seeds, index)
-    app.run()
+    run_without_waiting(app)
     return app.return_code or 0

@@ -9,6 +9,7 @@ quick to import and easy to test.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
@@ -101,9 +102,14 @@ def confidence_meter(confidence: float, cells: int = METER_CELLS) -> str:
     return "●" * filled + "○" * (cells - filled)
 
 
+def percent(confidence: float) -> str:
+    """``97%``: rounded down, so nothing short of certain reads 100%."""
+    return f"{math.floor(max(0.0, min(confidence, 1.0)) * 100 + 1e-9)}%"
+
+
 def confidence_label(confidence: float) -> str:
     """``high confidence, 97%``."""
-    return f"{confidence_level(confidence)} confidence, {confidence:.0%}"
+    return f"{confidence_level(confidence)} confidence, {percent(confidence)}"
 
 
 @dataclass(frozen=True)
@@ -230,12 +236,16 @@ def _markdown_answer(view: AnswerView) -> list[str]:
     return lines
 
 
-def conversation_markdown(views: Sequence[AnswerView], heading: str, when: str) -> str:
-    """A conversation as Markdown: each question, its answer quoted with its
-    citation, or the refusal with the closest passages."""
+def conversation_markdown(conversations: Sequence[Sequence[AnswerView]], heading: str, when: str) -> str:
+    """Conversations as Markdown: each question, its answer quoted with its
+    citation, or the refusal with the closest passages; a rule between
+    conversations."""
     lines = [f"# qabot conversation: {one_line(heading)}", "", f"Exported {when}.", ""]
-    for view in views:
-        lines += _markdown_answer(view)
+    for number, views in enumerate(conversations):
+        if number:
+            lines += ["---", "", "*New conversation*", ""]
+        for view in views:
+            lines += _markdown_answer(view)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

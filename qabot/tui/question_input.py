@@ -22,6 +22,8 @@ class QuestionInput(Input):
     BINDINGS = [
         Binding("up", "recall_previous", "Previous question", show=False),
         Binding("down", "recall_next", "Next question", show=False),
+        # Enter typed before the app took the terminal arrives as a newline (ctrl+j).
+        Binding("ctrl+j", "submit", "Ask", show=False),
     ]
 
     def __init__(self, **kwargs) -> None:

@@ -14,6 +14,7 @@ from typing import Callable
 import pytest
 from rich.console import Console
 
+from qabot.answering import Answer, Citation, ScoredPassage
 from qabot.embedder import HashingEmbedder
 from qabot.tui.app import QabotApp, make_app
 
@@ -79,6 +80,31 @@ class GatedEmbedder(HashingEmbedder):
             self.waiting.set()
             self.gate.wait(timeout=30)
         return super().encode(texts, progress=progress)
+
+
+class ScriptedAnswerer:
+    """Answers from the real index, but with the sentence and confidence
+    fixed by ``script`` ({question: (sentence text or None, confidence)}),
+    so snapshots of the chat don't move when the library's scoring is tuned."""
+
+    def __init__(self, answerer, script: dict[str, tuple[str | None, float]]) -> None:
+        self.index = answerer.index
+        self.display_path = answerer.display_path
+        self.script = script
+
+    def ask(self, question: str, k: int = 3, query: str | None = None) -> Answer:
+        wanted, confidence = self.script[question]
+        passages = list(self.index.passages)
+        sentence = next((s for s in self.index.sentences if s.text == wanted), None)
+        if sentence is not None:
+            passage = passages[sentence.passage]
+            passages.remove(passage)
+            passages.insert(0, passage)
+        scored = [ScoredPassage(p, self.display_path(p.file), 0.8 - 0.2 * n) for n, p in enumerate(passages[:k])]
+        if sentence is None:
+            return Answer(question, None, None, None, confidence, scored)
+        citation = Citation(self.display_path(sentence.file), passage.title, sentence.line, sentence.start, sentence.end)
+        return Answer(question, sentence, passage, citation, confidence, scored)
 
 
 async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 15.0, what: str = "") -> None:

@@ -114,9 +114,12 @@ async def test_a_follow_up_goes_through_the_conversation(new_app):
             return original(question, k=k, query=query)
 
         answerer.ask = recording
-        await ask(pilot, "What did the mayor do?")
-        await ask(pilot, "How many visitors watched him?")
-        assert queries == ["What did the mayor do?", "What did the mayor do? How many visitors watched him?"]
+        await ask(pilot, "Who cut the ribbon at the library?")
+        await ask(pilot, "How many visitors watched him cut it?")
+        assert queries == [
+            "Who cut the ribbon at the library?",
+            "Who cut the ribbon at the library? How many visitors watched him cut it?",
+        ]
         assert last_answer(app).view.citation == "seeds/library.txt:3"
         assert len(app.conversation.turns) == 2
 
@@ -125,7 +128,7 @@ async def test_a_new_conversation_forgets_the_context(new_app):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await ask(pilot, "What did the mayor do?")
+        await ask(pilot, "Who cut the ribbon at the library?")
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.conversation.turns == []
@@ -143,7 +146,7 @@ async def test_clear_empties_the_window(new_app):
         await pilot.press("ctrl+l")
         await pilot.pause()
         assert cards(app, AnswerCard) == [] and cards(app, QuestionCard) == []
-        assert app.conversation.turns == [] and app.views == []
+        assert app.conversation.turns == [] and app.answers == []
         await ask(pilot, "Who paid for the garden?")
         assert len(cards(app, AnswerCard)) == 1
 
@@ -481,3 +484,38 @@ async def test_typing_on_a_selected_answer_goes_to_the_question_box(new_app):
         await pilot.press("W", "h", "o")
         assert isinstance(app.focused, QuestionInput)
         assert app.focused.value == "Who"
+
+
+async def test_export_keeps_every_conversation_on_screen(new_app, workdir):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "Who paid for the garden?")
+        await pilot.press("ctrl+n")
+        await ask(pilot, "When will the flights resume?")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        markdown = next(workdir.glob("qabot-conversation-*.md")).read_text()
+        assert markdown.index("Who paid for the garden?") < markdown.index("*New conversation*")
+        assert markdown.index("*New conversation*") < markdown.index("When will the flights resume?")
+
+
+async def test_rebuild_from_scratch_re_embeds_everything(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_rebuild_from_scratch()
+        await settle(pilot)
+        report = app.bot.last_build
+        assert report.changed and report.reused == 0
+        assert app.query_one(ChatHeader).state == "fresh"
+
+
+async def test_copy_and_open_with_nothing_to_show_are_gentle(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+y", "ctrl+o", "ctrl+s")
+        await pilot.pause()
+        assert [n.severity for n in app._notifications] == ["warning"] * 3
+        assert app.is_running

@@ -86,14 +86,16 @@ def test_relative_span_falls_back_to_the_text_then_gives_up():
     assert p.relative_span(100, passage, 105, 115, "Missing.") is None
 
 
-@pytest.mark.parametrize("confidence, level, meter", [
-    (0.97, "high", "●●●●●"), (0.85, "high", "●●●●○"), (0.7, "medium", "●●●●○"),
-    (0.55, "low", "●●●○○"), (0.04, "low", "○○○○○"), (1.0, "high", "●●●●●"),
+@pytest.mark.parametrize("confidence, level, meter, label", [
+    (0.97, "high", "●●●●●", "high confidence, 97%"), (0.85, "high", "●●●●○", "high confidence, 85%"),
+    (0.7, "medium", "●●●●○", "medium confidence, 70%"), (0.55, "low", "●●●○○", "low confidence, 55%"),
+    (0.04, "low", "○○○○○", "low confidence, 4%"), (1.0, "high", "●●●●●", "high confidence, 100%"),
+    (0.997, "high", "●●●●●", "high confidence, 99%"),
 ])
-def test_confidence_indicator(confidence, level, meter):
+def test_confidence_indicator(confidence, level, meter, label):
     assert p.confidence_level(confidence) == level
     assert p.confidence_meter(confidence) == meter
-    assert p.confidence_label(confidence) == f"{level} confidence, {confidence:.0%}"
+    assert p.confidence_label(confidence) == label
 
 
 def test_present_highlights_the_sentence_inside_its_passage(answer: Answer):
@@ -141,7 +143,7 @@ def test_copy_text_has_the_sentence_and_its_citation(answer: Answer, refusal: An
 
 
 def test_conversation_markdown(answer: Answer, refusal: Answer):
-    markdown = p.conversation_markdown([p.present(answer), p.present(refusal)], "Harbour News", "2026-01-02 03:04:05")
+    markdown = p.conversation_markdown([[p.present(answer), p.present(refusal)]], "Harbour News", "2026-01-02 03:04:05")
     start, end = answer.sentence.start, answer.sentence.end
     assert markdown.startswith("# qabot conversation: Harbour News\n\nExported 2026-01-02 03:04:05.\n")
     assert "## Q: Did the workers like it?\n\n> Workers liked the colour.\n" in markdown
@@ -154,9 +156,15 @@ def test_conversation_markdown(answer: Answer, refusal: Answer):
 def test_conversation_markdown_quotes_every_line_and_drops_escapes(answer: Answer):
     view = p.present(answer)
     odd = p.AnswerView(**{**view.__dict__, "headline": "line one\nline \x1b[31mtwo"})
-    markdown = p.conversation_markdown([odd], "T", "now")
+    markdown = p.conversation_markdown([[odd]], "T", "now")
     assert "> line one\n> line ␛[31mtwo\n" in markdown
     assert "\x1b" not in markdown
+
+
+def test_conversation_markdown_separates_conversations(answer: Answer, refusal: Answer):
+    markdown = p.conversation_markdown([[p.present(answer)], [p.present(refusal)]], "T", "now")
+    first, second = markdown.split("\n---\n\n*New conversation*\n\n")
+    assert "Did the workers like it?" in first and "capital of Peru" in second
 
 
 def test_export_name():

@@ -3,7 +3,9 @@
 Update them with ``pytest tests/tui --snapshot-update`` and look at the
 SVGs before committing. Nothing on screen depends on time: the app is
 waited on until idle, the cursor does not blink, and citations are
-relative (the tests run in their temporary folder).
+relative (the tests run in their temporary folder). Nor on the library's
+scoring: the answers are scripted (real passages and offsets, a fixed
+sentence and confidence), so only a change to the chat moves them.
 """
 
 from __future__ import annotations
@@ -12,8 +14,19 @@ from pathlib import Path
 
 from qabot.tui.question_input import QuestionInput
 
-from .conftest import SIZE, ask, settle
+from .conftest import SIZE, ScriptedAnswerer, ask, settle
 from .seeds import VOLCANO, write_seeds
+
+
+SCRIPT = {
+    "When did the Kelda volcano erupt?": (
+        "The Kelda volcano in northern Iceland erupted on Tuesday morning, sending a column of ash "
+        "four kilometres into the sky.", 0.93),
+    "When will the flights resume?": (
+        "The airport authority said flights would resume once the wind carried the ash away from "
+        "the main routes.", 0.88),
+    "Quantum chromodynamics lattice gauge?": (None, 0.03),
+}
 
 
 def steady(*questions: str, keys: tuple[str, ...] = ()):
@@ -21,8 +34,10 @@ def steady(*questions: str, keys: tuple[str, ...] = ()):
     presses ``keys``, leaving the screen still."""
 
     async def run_before(pilot) -> None:
-        pilot.app.query_one(QuestionInput).cursor_blink = False
+        app = pilot.app
+        app.query_one(QuestionInput).cursor_blink = False
         await settle(pilot)
+        app.conversation.answerer = ScriptedAnswerer(app.bot.answerer, SCRIPT)
         for question in questions:
             await ask(pilot, question)
         if keys:
