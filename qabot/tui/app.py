@@ -154,7 +154,6 @@ class QabotApp(App):
 
     def start_loading(self) -> None:
         self.loading = True
-        self.load_error = None
         self.header.state = "loading"
         self._seen = seeds_fingerprint(self.seeds)
         self.load_bot()
@@ -191,12 +190,16 @@ class QabotApp(App):
         self.build_status.advance(message.done, message.total)
 
     async def on_bot_ready(self, message: BotReady) -> None:
+        recovered = self.load_error is not None
         self.loading = False
+        self.load_error = None
         self.bot = message.bot
         self.conversation = self.bot.conversation()
         self.build_status.finish()
         self.header.state = "fresh"
         self._show_heading()
+        if recovered:
+            await self.transcript.add(NoticeCard("The index is ready now: ask away.", "info"))
         self._pump()
 
     async def on_bot_failed(self, message: BotFailed) -> None:
@@ -234,7 +237,7 @@ class QabotApp(App):
             if not self.loading:  # loading failed: say so for each waiting question
                 while self._queue:
                     ticket, _ = self._queue.popleft()
-                    self.post_message(AnswerFailed(ticket, f"cannot answer: {self.load_error}"))
+                    self.post_message(AnswerFailed(ticket, f"Cannot answer: {self.load_error}"))
             return
         if self._answering is not None or not self._queue:
             return
@@ -265,7 +268,7 @@ class QabotApp(App):
     async def on_answer_failed(self, message: AnswerFailed) -> None:
         card = self._finish(message.ticket)
         if card is not None:
-            await self.transcript.replace(card, NoticeCard(message.message, "error"))
+            await self.transcript.replace(card, NoticeCard(message.message, "error", reply=True))
         self._pump()
 
     def _finish(self, ticket: int) -> PendingCard | None:

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
 
 from qabot.tui.styled import literal_line
 
 
-class BuildStatus(Horizontal):
-    """Hidden until a build starts; the old index keeps answering meanwhile."""
+class BuildStatus(Vertical):
+    """Hidden until a build starts; the old index keeps answering meanwhile.
+
+    The bar pulses until the first texts are embedded (loading the model
+    can take seconds), then shows how many of them are done.
+    """
 
     DEFAULT_CSS = """
     BuildStatus {
-        height: 1;
+        height: auto;
         margin: 0 2;
         display: none;
     }
@@ -27,9 +31,6 @@ class BuildStatus(Horizontal):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
-    BuildStatus > ProgressBar {
-        width: auto;
-    }
     """
 
     def compose(self) -> ComposeResult:
@@ -41,15 +42,14 @@ class BuildStatus(Horizontal):
         return self.has_class("-building")
 
     def start(self, message: str) -> None:
-        """Show ``message`` and an empty bar."""
+        """Show ``message`` and a pulsing bar."""
         self.query_one(Label).update(literal_line(message))
         self.query_one(ProgressBar).update(total=None, progress=0)
         self.add_class("-building")
 
     def advance(self, done: int, total: int) -> None:
-        bar = self.query_one(ProgressBar)
-        if total > 0:
-            bar.update(total=total, progress=done)
+        if done > 0 and total > 0:
+            self.query_one(ProgressBar).update(total=total, progress=done)
 
     def finish(self) -> None:
         self.remove_class("-building")

@@ -26,6 +26,9 @@ class NoticeCard(Static):
     NoticeCard.-info {
         color: $text-muted;
     }
+    NoticeCard.-reply {
+        margin: 0 0 0 2;
+    }
     NoticeCard.-divider {
         color: $text-muted;
         text-align: center;
@@ -33,9 +36,10 @@ class NoticeCard(Static):
     }
     """
 
-    def __init__(self, message: str, kind: str = "info") -> None:
+    def __init__(self, message: str, kind: str = "info", reply: bool = False) -> None:
+        """``reply``: it stands where the answer to a question would."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}")
-        super().__init__(literal(message), classes=f"card -{kind}")
+        super().__init__(literal(message), classes=f"card -{kind}" + (" -reply" if reply else ""))
         self.kind = kind
         self.message = message

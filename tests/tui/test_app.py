@@ -425,7 +425,7 @@ async def test_no_articles_is_a_readable_message(workdir, new_app):
         notice = cards(app, NoticeCard)[-1]
         assert notice.kind == "error" and "no articles in 'empty'" in notice.message
         await ask(pilot, "Anyone there?")
-        assert "cannot answer: no articles" in cards(app, NoticeCard)[-1].message
+        assert "Cannot answer: no articles" in cards(app, NoticeCard)[-1].message
         assert "Traceback" not in screen_text(app)
 
 
@@ -447,6 +447,7 @@ async def test_an_unreadable_article_is_a_readable_message_and_fixing_it_recover
         (bad / "broken.txt").write_text(VOLCANO)
         await wait_for(pilot, lambda: app.ready, what="the retry after the fix")
         await settle(pilot)
+        assert cards(app, NoticeCard)[-1].message == "The index is ready now: ask away."
         await ask(pilot, "When did the Kelda volcano erupt?")
         assert last_answer(app).view.citation == "bad/broken.txt:3"
 
