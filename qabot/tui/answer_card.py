@@ -46,6 +46,12 @@ class AnswerCard(Vertical, can_focus=True):
         width: auto;
         padding: 0 0 0 2;
     }
+    AnswerCard.-narrow #meta {
+        layout: vertical;
+    }
+    AnswerCard.-narrow #meta > #confidence {
+        padding: 0;
+    }
     AnswerCard #confidence.-high { color: $text-success; }
     AnswerCard #confidence.-medium { color: $text-warning; }
     AnswerCard #confidence.-low { color: $text-error; }
@@ -82,6 +88,12 @@ class AnswerCard(Vertical, can_focus=True):
             with Collapsible(title=f"{title} ({len(view.others)})", collapsed=True):
                 for other in view.others:
                     yield PassageItem(other)
+
+    # Below this width the confidence goes under the citation, not beside it.
+    NARROW = 80
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
 
     def action_open(self) -> None:
         """Open the citation; a refusal has none, so show the closest passages."""

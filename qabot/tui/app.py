@@ -260,9 +260,14 @@ class QabotApp(App):
     async def on_answered(self, message: Answered) -> None:
         card = self._finish(message.ticket)
         if card is not None:
-            view = present(message.answer)
-            self.conversations[-1].append(view)
-            await self.transcript.replace(card, AnswerCard(view))
+            try:
+                view = present(message.answer)
+            except Exception as error:  # a readable line, never a traceback
+                self.log.error(repr(error))
+                await self.transcript.replace(card, NoticeCard(error_text(error), "error", reply=True))
+            else:
+                self.conversations[-1].append(view)
+                await self.transcript.replace(card, AnswerCard(view))
         self._pump()
 
     async def on_answer_failed(self, message: AnswerFailed) -> None:

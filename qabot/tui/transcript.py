@@ -31,6 +31,11 @@ class Transcript(VerticalScroll, can_focus=False):
     def compose(self):
         yield Static(literal(self._hint), id="hint")
 
+    def on_mount(self) -> None:
+        # Stay at the bottom as cards grow (an answer's layout settles after
+        # it is mounted), until the user scrolls away; adding a card comes back.
+        self.anchor()
+
     def set_hint(self, hint: str) -> None:
         """Change the words shown above the first question."""
         self._hint = hint
