@@ -33,8 +33,9 @@ MODES = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 1000
 DENSE_HITS = 256
 FEATURES = (
-    "sentence_dense", "sentence_bm25", "passage_dense", "passage_bm25", "coverage", "novelty",
-    "answer_kind", "log_length", "previous_dense", "window_coverage",
+    "sentence_bm25", "passage_dense", "passage_bm25", "coverage", "novelty", "answer_kind",
+    "log_length", "window_coverage", "sentence_dense", "window_dense", "bigram_coverage",
+    "opens_passage",
 )
 CONFIDENCE_FEATURES = ("best_sentence_dense", "best_passage_dense", "best_coverage", "corpus_coverage")
 
@@ -47,7 +48,7 @@ class Weights:
     first_stage: tuple[float, ...] = (1.0, 0.75, 1.0, 0.1)
     candidates: int = 40
     # Second stage: one weight per name in FEATURES.
-    ranking: tuple[float, ...] = (5.79, 1.82, 10.5, 1.37, 3.74, 2.83, 1.94, -0.22, 0.69, 3.57)
+    ranking: tuple[float, ...] = (1.29, 5.58, 1.63, 2.95, 1.23, 1.95, 0.19, 3.17, 7.36, 5.98, 2.29, -0.24)
     # Confidence: logistic over CONFIDENCE_FEATURES, then a bias.
     confidence: tuple[float, ...] = (13.78, 9.38, 9.36, 1.37, -11.39)
     abstain_below: float = 0.5
@@ -108,6 +109,11 @@ def _scaled(scores: np.ndarray) -> np.ndarray:
     return scores / top if top > 0 else scores
 
 
+def _bigrams(text: str) -> frozenset[tuple[str, str]]:
+    tokens = words(text)
+    return frozenset(zip(tokens, tokens[1:]))
+
+
 def _logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
 
@@ -125,6 +131,13 @@ class Evidence:
     candidates: np.ndarray  # sentence ids, best first-stage score first
     features: np.ndarray  # one row per candidate, columns as FEATURES
     confidence_features: np.ndarray
+
+
+def _window_dense(store, ids: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """Cosine of ``vector`` with the stored vectors ``ids``."""
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return store.reconstruct_batch(np.asarray(ids, dtype=np.int64)) @ vector
 
 
 class Answerer:
@@ -146,9 +159,13 @@ class Answerer:
         self._previous = np.where(np.r_[False, same], ids - 1, ids)
         self._next = np.where(np.r_[same, False], ids + 1, ids)
         self._terms = lru_cache(maxsize=100_000)(self._sentence_terms)
+        self._bigrams = lru_cache(maxsize=100_000)(self._sentence_bigrams)
 
     def _sentence_terms(self, sentence_id: int) -> frozenset[str]:
         return frozenset(terms(self.index.sentences[sentence_id].text))
+
+    def _sentence_bigrams(self, sentence_id: int) -> frozenset[tuple[str, str]]:
+        return _bigrams(self.index.sentences[sentence_id].text)
 
     def display_path(self, name: str) -> str:
         return str(self.seeds / name)
@@ -185,7 +202,7 @@ class Answerer:
         candidates = np.argpartition(-first, count - 1)[:count]
         candidates = candidates[np.argsort(-first[candidates], kind="stable")]
         passage_scores = self._passage_scores(pd, pb)
-        features, confidence_features = self._features(query, candidates, sd, sb, pd, pb)
+        features, confidence_features = self._features(query, vector, candidates, sd, sb, pd, pb)
         return Evidence(query, sd, sb, pd, pb, passage_scores, candidates, features, confidence_features)
 
     def _passage_scores(self, pd: np.ndarray, pb: np.ndarray) -> np.ndarray:
@@ -195,33 +212,37 @@ class Answerer:
             return pb
         return (pd + 0.5 * pb) / 1.5
 
-    def _features(self, query, candidates, sd, sb, pd, pb):
+    def _features(self, query, vector, candidates, sd, sb, pd, pb):
         question_terms = set(terms(query))
         question_words = set(words(query))
+        question_bigrams = _bigrams(query)
         frequencies = self.index.sentence_bm25.document_frequencies(question_terms)
         size = len(self.index.sentences)
         weight = {t: idf(f, size) for t, f in frequencies.items()}
         kind = answer_kind(query)
+        window_dense = _window_dense(self.index.window_vectors, candidates, vector)
         rows = []
-        for i in candidates:
+        for i, window_sim in zip(candidates, window_dense):
             own = self._terms(int(i))
             window = own | self._terms(int(self._previous[i])) | self._terms(int(self._next[i]))
             text = self.index.sentences[i].text
             p = self._parent[i]
             rows.append((
-                sd[i], sb[i], pd[p], pb[p],
+                sb[i], pd[p], pb[p],
                 coverage(question_terms, own, weight),
                 len(own - question_terms) / max(len(own), 1),
                 float(offers_kind(text, kind, question_words)),
                 math.log1p(len(text.split())),
-                sd[self._previous[i]],
                 coverage(question_terms, window, weight),
+                sd[i], window_sim,
+                len(question_bigrams & self._bigrams(int(i))) / max(len(question_bigrams), 1),
+                float(self._previous[i] == i),
             ))
         features = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
         in_corpus = {t for t, f in frequencies.items() if f > 0}
         confidence_features = np.array([
             float(sd.max(initial=0.0)), float(pd.max(initial=0.0)),
-            float(features[:, 4].max(initial=0.0)), coverage(question_terms, in_corpus, weight),
+            float(features[:, 3].max(initial=0.0)), coverage(question_terms, in_corpus, weight),
         ])
         return features, confidence_features
 

@@ -16,8 +16,8 @@ from qabot.chunking import chunk_article
 from qabot.embedder import Embedder
 from qabot.errors import IndexLoadError
 from qabot.index import (
-    FORMAT, MANIFEST, Index, chunking_settings, data_file_sizes, passage_embedding_text,
-    read_manifest, sentence_embedding_text,
+    FORMAT, MANIFEST, VECTOR_SETS, Index, chunking_settings, data_file_sizes, embedding_texts,
+    passage_embedding_text, read_manifest,
 )
 from qabot.lexical import LexicalIndex
 from qabot.records import Passage, Sentence
@@ -93,42 +93,43 @@ def _load_current(folder: Path, embedder: Embedder) -> Index:
 
 
 def _previous_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the current index by content key, to reuse; empty if none."""
+    """Vectors of the current index by hash of the text embedded; empty if none."""
     try:
         old = _load_current(folder, embedder)
     except IndexLoadError:
         return {}
-    if old.manifest["chunking"] != chunking_settings():
-        return {}
     reuse: dict[str, np.ndarray] = {}
-    for which, records, text_of in (
-        ("passages", old.passages, lambda r: passage_embedding_text(r.title, r.text)),
-        ("sentences", old.sentences, lambda r: sentence_embedding_text(old.passages[r.passage].title, r.text)),
-    ):
-        vectors = old.vectors(which)
-        for record, vector in zip(records, vectors):
-            reuse[which[0] + content_hash(text_of(record))] = vector
+    for name, texts in embedding_texts(old.passages, old.sentences).items():
+        for text, vector in zip(texts, old.vectors(name)):
+            reuse[content_hash(text)] = vector
     return reuse
 
 
-def _embed(texts, keys, reuse, embedder, progress, stage_total, done_before):
-    """Vectors for ``texts``: reused by key where possible, else embedded."""
-    missing = [i for i, key in enumerate(keys) if key not in reuse]
-    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    done = [done_before]
+def _embed(texts_by_set, reuse, embedder, progress) -> dict[str, np.ndarray]:
+    """Vectors for every text: reused by content hash where possible, and
+    each distinct new text embedded once."""
+    keys = {name: [content_hash(t) for t in texts] for name, texts in texts_by_set.items()}
+    missing: dict[str, str] = {}
+    for name, texts in texts_by_set.items():
+        for key, text in zip(keys[name], texts):
+            if key not in reuse:
+                missing.setdefault(key, text)
+    done = [0]
 
     def step(n: int) -> None:
         done[0] += n
         if progress:
-            progress("embedding", done[0], stage_total)
+            progress("embedding", done[0], len(missing))
 
-    fresh = embedder.encode([texts[i] for i in missing], progress=step)
-    for row, i in enumerate(missing):
-        vectors[i] = fresh[row]
-    for i, key in enumerate(keys):
-        if key in reuse:
-            vectors[i] = reuse[key]
-    return vectors, len(missing)
+    if progress:
+        progress("embedding", 0, len(missing))
+    fresh = embedder.encode(list(missing.values()), progress=step)
+    known = dict(reuse)
+    known.update(zip(missing, fresh))
+    return {
+        name: np.array([known[key] for key in keys[name]], dtype=np.float32).reshape(-1, embedder.dimension)
+        for name in texts_by_set
+    }
 
 
 def _write_faiss(path: Path, vectors: np.ndarray, dimension: int) -> None:
@@ -172,23 +173,13 @@ def update_index(
             except IndexLoadError:
                 pass  # damaged: rebuild below
         reuse = {} if force else _previous_vectors(folder, embedder)
-        titles = [p.title for p in passages]
-        passage_texts = [passage_embedding_text(p.title, p.text) for p in passages]
-        sentence_texts = [sentence_embedding_text(titles[s.passage], s.text) for s in sentences]
-        passage_keys = ["p" + content_hash(t) for t in passage_texts]
-        sentence_keys = ["s" + content_hash(t) for t in sentence_texts]
-        total = sum(k not in reuse for k in passage_keys) + sum(k not in reuse for k in sentence_keys)
-        if progress:
-            progress("embedding", 0, total)
-        passage_vectors, embedded = _embed(passage_texts, passage_keys, reuse, embedder, progress, total, 0)
-        sentence_vectors, _ = _embed(
-            sentence_texts, sentence_keys, reuse, embedder, progress, total, embedded,
-        )
+        embedded = sum(p.hash not in reuse for p in passages)
+        vectors = _embed(embedding_texts(passages, sentences), reuse, embedder, progress)
         with new_folder(folder) as staging:
             write_jsonl(staging / "passages.jsonl", (p.to_json() for p in passages))
             write_jsonl(staging / "sentences.jsonl", (s.to_json() for s in sentences))
-            _write_faiss(staging / "passages.faiss", passage_vectors, embedder.dimension)
-            _write_faiss(staging / "sentences.faiss", sentence_vectors, embedder.dimension)
+            for name in VECTOR_SETS:
+                _write_faiss(staging / f"{name}.faiss", vectors[name], embedder.dimension)
             LexicalIndex.build([p.text for p in passages]).save(staging / "bm25-passages")
             LexicalIndex.build([s.text for s in sentences]).save(staging / "bm25-sentences")
             write_json(staging / MANIFEST, {

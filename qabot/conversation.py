@@ -1,5 +1,10 @@
-"""Follow-up questions: a question that leans on earlier turns ("What did he
-say?") is searched together with the question before it."""
+"""Follow-up questions.
+
+A question that points back at an earlier turn ("What did he say?") is
+searched for together with that turn: the previous question and the names
+in the previous answer. A question that names its own subject is searched
+for as it is, whatever came before.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +13,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from qabot.answering import Answer
+from qabot.evidence import names
+from qabot.lexical import stopwords
 
-# Words that point back at something named in an earlier turn.
-_REFERRING = re.compile(
-    r"\b(he|she|him|his|her|hers|it|its|they|them|their|theirs|this|these|those|there)\b",
-    re.IGNORECASE,
-)
+_PRONOUN = re.compile(r"\b(he|she|him|his|her|hers|it|its|they|them|their|theirs)\b", re.IGNORECASE)
 MAX_TURNS = 6
 
 
@@ -22,8 +25,18 @@ class Asker(Protocol):
 
 
 def leans_on_context(question: str) -> bool:
-    """True when the question refers back to an earlier turn."""
-    return bool(_REFERRING.search(question))
+    """True when the question has a pronoun with no name before it to refer to."""
+    match = _PRONOUN.search(question)
+    if match is None:
+        return False
+    return not names(question[1:match.start()], stopwords())
+
+
+def context_query(question: str, previous: Answer) -> str:
+    """The question, with the previous question and the names its answer gave."""
+    answer_names = names(previous.text or "", stopwords())
+    new = [name for name in answer_names if name.lower() not in previous.question.lower()]
+    return " ".join([question, previous.question, *dict.fromkeys(new)])
 
 
 @dataclass
@@ -34,10 +47,10 @@ class Conversation:
     turns: list[Answer] = field(default_factory=list)
 
     def query_for(self, question: str) -> str:
-        """What to search for: the question, plus the last question it leans on."""
+        """What to search for: the question, or with context when it leans on it."""
         if not self.turns or not leans_on_context(question):
             return question
-        return f"{self.turns[-1].question} {question}"
+        return context_query(question, self.turns[-1])
 
     def ask(self, question: str, k: int = 3) -> Answer:
         answer = self.answerer.ask(question, k=k, query=self.query_for(question))

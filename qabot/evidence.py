@@ -70,3 +70,18 @@ def coverage(question_terms: Iterable[str], text_terms: set[str], weights: Mappi
         if term in text_terms:
             found += weight
     return found / total if total else 0.0
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+
+
+def names(text: str, common: set[str] | frozenset[str]) -> list[str]:
+    """Runs of capitalised words (likely names), without leading words in ``common``."""
+    found = []
+    for run in _CAPITALISED_RUN.findall(text):
+        parts = run.split()
+        while parts and parts[0].lower().strip(".") in common:
+            parts.pop(0)
+        if parts:
+            found.append(" ".join(parts))
+    return found

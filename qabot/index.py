@@ -5,7 +5,9 @@ Layout of the folder (no pickle anywhere):
 - ``manifest.json``: format, model, chunking settings, counts, and a content
   hash per article file and per passage; the size of every other file.
 - ``passages.jsonl`` / ``sentences.jsonl``: one record per line.
-- ``passages.faiss`` / ``sentences.faiss``: unit vectors, inner product.
+- ``passages.faiss`` / ``sentences.faiss`` / ``windows.faiss``: unit
+  vectors (inner product) of each passage, each sentence, and each sentence
+  read together with the one before it.
 - ``bm25-passages/`` / ``bm25-sentences/``: BM25 arrays (.npy) and JSON.
 """
 
@@ -26,11 +28,12 @@ from qabot.storage import read_jsonl, readable_folder
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-DATA_FILES = ("passages.jsonl", "sentences.jsonl", "passages.faiss", "sentences.faiss")
+VECTOR_SETS = ("passages", "sentences", "windows")
+DATA_FILES = ("passages.jsonl", "sentences.jsonl") + tuple(f"{name}.faiss" for name in VECTOR_SETS)
 BM25_FOLDERS = ("bm25-passages", "bm25-sentences")
 # What the model is shown for each record; part of the settings, since a
 # change must re-embed everything.
-EMBEDDING_TEXT_VERSION = 1
+EMBEDDING_TEXT_VERSION = 2
 
 
 def chunking_settings() -> dict:
@@ -48,7 +51,27 @@ def passage_embedding_text(title: str, text: str) -> str:
 
 
 def sentence_embedding_text(title: str, text: str) -> str:
-    return text
+    """The sentence as the model sees it: after its article's title."""
+    return f"{title}. {text}" if title else text
+
+
+def window_embedding_text(title: str, previous: str, text: str) -> str:
+    """The sentence read after the one before it in its passage (if any)."""
+    return sentence_embedding_text(title, f"{previous} {text}" if previous else text)
+
+
+def embedding_texts(passages: list[Passage], sentences: list[Sentence]) -> dict[str, list[str]]:
+    """What the model is shown for each vector set (see VECTOR_SETS)."""
+    titles = [p.title for p in passages]
+    windows = []
+    for i, sentence in enumerate(sentences):
+        previous = sentences[i - 1].text if i and sentences[i - 1].passage == sentence.passage else ""
+        windows.append(window_embedding_text(titles[sentence.passage], previous, sentence.text))
+    return {
+        "passages": [passage_embedding_text(p.title, p.text) for p in passages],
+        "sentences": [sentence_embedding_text(titles[s.passage], s.text) for s in sentences],
+        "windows": windows,
+    }
 
 
 def read_manifest(folder: Path) -> dict:
@@ -157,6 +180,7 @@ class Index:
     sentences: list[Sentence]
     passage_vectors: object  # faiss.Index
     sentence_vectors: object
+    window_vectors: object
     passage_bm25: LexicalIndex
     sentence_bm25: LexicalIndex
 
@@ -210,6 +234,7 @@ class Index:
             sentences=sentences,
             passage_vectors=_read_faiss(source / "passages.faiss", len(passages), model["dimension"]),
             sentence_vectors=_read_faiss(source / "sentences.faiss", len(sentences), model["dimension"]),
+            window_vectors=_read_faiss(source / "windows.faiss", len(sentences), model["dimension"]),
             passage_bm25=LexicalIndex.load(source / "bm25-passages"),
             sentence_bm25=LexicalIndex.load(source / "bm25-sentences"),
         )
@@ -218,8 +243,9 @@ class Index:
         return index
 
     def vectors(self, which: str) -> np.ndarray:
-        """All vectors of ``"passages"`` or ``"sentences"`` as a numpy array."""
-        store = self.passage_vectors if which == "passages" else self.sentence_vectors
+        """All vectors of one of VECTOR_SETS as a numpy array."""
+        store = {"passages": self.passage_vectors, "sentences": self.sentence_vectors,
+                 "windows": self.window_vectors}[which]
         if store.ntotal == 0:
             return np.zeros((0, store.d), dtype=np.float32)
         return store.reconstruct_n(0, store.ntotal)
