@@ -35,7 +35,8 @@ from qabot.tui.messages import (
 from qabot.tui.notice_card import NoticeCard
 from qabot.tui.pending_card import PendingCard
 from qabot.tui.presenting import (
-    AnswerView, conversation_markdown, copy_text, error_text, export_name, heading_for, present,
+    AnswerView, build_summary, conversation_markdown, copy_text, error_text, export_name, heading_for,
+    present,
 )
 from qabot.tui.question_card import QuestionCard
 from qabot.tui.question_input import QuestionInput
@@ -131,7 +132,8 @@ class QabotApp(App):
     def on_key(self, event: events.Key) -> None:
         """Typing while an answer is selected goes to the question box."""
         box = self.query_one(QuestionInput)
-        if event.is_printable and event.character and self.screen is self.screen_stack[0] and self.focused is not box:
+        on_chat = self.screen is self.screen_stack[0]
+        if event.is_printable and event.character and on_chat and self.focused is not box:
             event.stop()
             box.focus()
             box.insert_text_at_cursor(event.character)
@@ -309,7 +311,8 @@ class QabotApp(App):
 
     async def action_new_conversation(self) -> None:
         self._new_conversation()
-        await self.transcript.add(NoticeCard("New conversation: the next question does not follow on.", "divider"))
+        divider = NoticeCard("New conversation: the next question does not follow on.", "divider")
+        await self.transcript.add(divider)
 
     async def action_clear(self) -> None:
         self._new_conversation()
@@ -346,9 +349,8 @@ class QabotApp(App):
             return
         now = datetime.now()
         path = _free_path(Path.cwd(), now.strftime("%Y%m%d-%H%M%S"))
-        markdown = conversation_markdown(
-            [c for c in self.conversations if c], self.heading or "articles", now.strftime("%Y-%m-%d %H:%M:%S"),
-        )
+        conversations = [c for c in self.conversations if c]
+        markdown = conversation_markdown(conversations, self.heading or "articles", now.strftime("%Y-%m-%d %H:%M:%S"))
         try:
             path.write_text(markdown, encoding="utf-8")
         except OSError as error:
@@ -419,12 +421,8 @@ class QabotApp(App):
             self.conversation.answerer = self.bot.answerer  # keep the turns, use the new index
         self.header.state = "fresh"
         self._show_heading()
-        report = message.report
-        if report.changed:
-            self.notify(f"Index updated: {report.files} files, {report.passages} passages "
-                        f"({report.embedded} embedded, {report.reused} reused).", title="Index")
-        elif message.manual:
-            self.notify("The index is already up to date.", title="Index")
+        if message.report.changed or message.manual:
+            self.notify(build_summary(message.report), title="Index")
         if self._rebuild_again:
             self.start_rebuild(reason="The articles changed again; updating the index…", manual=False)
 

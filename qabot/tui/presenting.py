@@ -296,6 +296,19 @@ def locate(target: ArticleTarget, article: str) -> tuple[tuple[int, int], tuple[
     return passage, sentence, exact
 
 
+def plural(count: int, word: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def build_summary(report) -> str:
+    """One line about a finished build (a qabot.build.BuildReport)."""
+    if not report.changed:
+        return "The index is already up to date."
+    return (f"Index updated: {plural(report.files, 'article')}, {plural(report.passages, 'passage')} "
+            f"({report.embedded} embedded, {report.reused} reused).")
+
+
 def error_text(error: BaseException) -> str:
     """A one-line, readable account of ``error`` (never a traceback)."""
     from qabot.errors import QabotError

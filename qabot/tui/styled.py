@@ -45,7 +45,8 @@ def passage_with_answer(text: str, span: tuple[int, int] | None) -> Text:
     """A passage, dimmed, with the answering sentence bright."""
     if span is None:
         return literal(text)
-    return highlighted(text, [(0, span[0], CONTEXT), (span[1], len(text), CONTEXT), (span[0], span[1], SENTENCE)])
+    start, end = span
+    return highlighted(text, [(0, start, CONTEXT), (end, len(text), CONTEXT), (start, end, SENTENCE)])
 
 
 def assembled(*parts: Text | str | tuple[str, str]) -> Text:

@@ -205,6 +205,16 @@ def test_locate_in_an_article_that_changed(answer: Answer):
     assert gone is None
 
 
+def test_build_summary():
+    from qabot.build import BuildReport
+
+    one = BuildReport(files=1, passages=8, sentences=20, embedded=8, reused=0, removed=0, seconds=1.0, changed=True)
+    assert p.build_summary(one) == "Index updated: 1 article, 8 passages (8 embedded, 0 reused)."
+    same = BuildReport(2, 1, 1, 0, 1, 0, 0.1, changed=False)
+    assert p.build_summary(same) == "The index is already up to date."
+    assert p.plural(0, "file") == "0 files"
+
+
 def test_error_text_is_one_readable_line():
     assert p.error_text(NoArticlesError("no articles in 'seeds'")) == "no articles in 'seeds'"
     assert p.error_text(PermissionError(13, "Permission denied", "seeds/a.txt")) == "seeds/a.txt: Permission denied"
