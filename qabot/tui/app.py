@@ -55,7 +55,7 @@ HINT_LOADING = "Loading the index… you can already type a question."
 HINT_READY = ("Ask anything about {what}. Each answer quotes one sentence and cites its file and line; "
               "click an answer (or press ctrl+o) to read it in the article. F1 shows the keys.")
 # Actions that act on the chat, so only while the chat is the screen shown.
-CHAT_ACTIONS = frozenset(c.action for c in COMMANDS) - {"help", "quit"}
+CHAT_ACTIONS = frozenset(c.action for c in COMMANDS) - {"help", "quit"} | {"scroll_transcript"}
 
 
 class QabotApp(App):
@@ -350,7 +350,8 @@ class QabotApp(App):
         now = datetime.now()
         path = _free_path(Path.cwd(), now.strftime("%Y%m%d-%H%M%S"))
         conversations = [c for c in self.conversations if c]
-        markdown = conversation_markdown(conversations, self.heading or "articles", now.strftime("%Y-%m-%d %H:%M:%S"))
+        when = now.strftime("%Y-%m-%d %H:%M:%S")
+        markdown = conversation_markdown(conversations, self.heading or "articles", when)
         try:
             path.write_text(markdown, encoding="utf-8")
         except OSError as error:
@@ -448,16 +449,17 @@ def _free_path(folder: Path, stamp: str) -> Path:
     return path
 
 
-def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, **options) -> QabotApp:
+def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
+             watch_interval: float = WATCH_INTERVAL) -> QabotApp:
     """The chat app over ``seeds`` and ``index``, as the CLI and the tests build it.
 
     Args:
         seeds: folder of articles.
         index: folder of the index (built or updated as needed).
         embedder: what turns text into vectors; the bundled model by default.
-        options: passed to :class:`QabotApp` (``watch_interval``).
+        watch_interval: seconds between looks for changed articles; 0 never looks.
     """
-    return QabotApp(Path(seeds), Path(index), embedder=embedder, **options)
+    return QabotApp(Path(seeds), Path(index), embedder=embedder, watch_interval=watch_interval)
 
 
 def run_chat(seeds: Path, index: Path) -> int:
