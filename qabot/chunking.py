@@ -3,7 +3,8 @@
 Everything here is a pure function of the text. Every span is a pair of
 character offsets into that text, so ``text[start:end]`` is the span's text.
 Lines that are not prose (page furniture such as font-size buttons, video
-promos, stray symbols) are dropped by a general rule, never by a list.
+promos, stray symbols) are dropped by a general rule, never by a list; the
+lines of a hard-wrapped paragraph are judged together, as the paragraph.
 """
 
 from __future__ import annotations
@@ -14,9 +15,15 @@ from dataclasses import dataclass
 
 MIN_PASSAGE_WORDS = 40
 MAX_PASSAGE_WORDS = 120
+# A line wrapped inside a paragraph holds at least this many words (shorter
+# lines that stop mid-sentence are headings, buttons, promos).
+WRAPPED_LINE_WORDS = 3
+# Characters by which a wrapped paragraph's next line may outrun what a
+# greedy wrap allows (wrappers that balance their lines).
+WRAP_SLACK = 8
 
-# A word: two or more letters (any script).
-_WORD = re.compile(r"[^\W\d_]{2,}")
+# A word: two or more letters (any script), or a number.
+_WORD = re.compile(r"[^\W\d_]{2,}|\d+")
 _TERMINAL = tuple('.!?…:;"\'”’)]»')
 # After a sentence end: closing quotes/brackets, then white space.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
@@ -59,8 +66,9 @@ def word_count(text: str) -> int:
 def is_prose(line: str) -> bool:
     """True for a line of running text, False for page furniture.
 
-    Prose has at least four words and ends like a sentence, or is long
-    enough (15 words) to be text even without a closing mark.
+    Prose has at least four words (numbers count) and ends like a
+    sentence, or is long enough (15 words) to be text even without a
+    closing mark.
     """
     stripped = line.strip()
     words = len(_WORD.findall(stripped))
@@ -99,6 +107,53 @@ def title_span(text: str) -> tuple[int, int] | None:
     return None
 
 
+def wraps_onto(line: str, following: str) -> bool:
+    """True when the break between ``line`` and ``following`` looks like a
+    hard wrap inside one paragraph: ``line`` is long enough, stops
+    mid-sentence, and ``following`` is not much longer than it (were it,
+    its first word would have fitted on ``line``)."""
+    line, following = line.rstrip(), following.rstrip()
+    if not following.strip() or line.endswith(_TERMINAL) or len(_WORD.findall(line)) < WRAPPED_LINE_WORDS:
+        return False
+    first_word = following.split()[0]
+    return len(following) <= len(line) + 1 + len(first_word) + WRAP_SLACK
+
+
+def _prose_flags(run: list[str]) -> list[bool]:
+    """For each line of a run of non-blank lines, whether it is prose.
+
+    The run is cut into paragraphs at every break that is not a wrap (see
+    :func:`wraps_onto`); each paragraph is judged whole by :func:`is_prose`.
+    """
+    flags: list[bool] = []
+    first = 0
+    for i, line in enumerate(run):
+        if i + 1 < len(run) and wraps_onto(line, run[i + 1]):
+            continue
+        paragraph = " ".join(part.strip() for part in run[first:i + 1])
+        flags += [is_prose(paragraph)] * (i + 1 - first)
+        first = i + 1
+    return flags
+
+
+def _runs(text: str, skip_until: int) -> list[list[tuple[int, str]]]:
+    """Runs of consecutive non-blank lines as ``(offset, line)`` pairs,
+    leaving out lines that start before ``skip_until``."""
+    runs: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.split("\n"):
+        if offset >= skip_until and line.strip():
+            current.append((offset, line))
+        elif current:
+            runs.append(current)
+            current = []
+        offset += len(line) + 1
+    if current:
+        runs.append(current)
+    return runs
+
+
 def prose_blocks(text: str, skip_until: int = 0) -> list[tuple[int, int]]:
     """Runs of consecutive prose lines, as trimmed ``(start, end)`` offsets.
 
@@ -106,20 +161,18 @@ def prose_blocks(text: str, skip_until: int = 0) -> list[tuple[int, int]]:
     (the title) are ignored.
     """
     blocks: list[tuple[int, int]] = []
-    block_start = block_end = None
-    offset = 0
-    for line in text.split("\n"):
-        line_end = offset + len(line)
-        if offset >= skip_until and is_prose(line):
-            start, end = _trimmed(text, offset, line_end)
-            block_start = start if block_start is None else block_start
-            block_end = end
-        elif block_start is not None:
+    for run in _runs(text, skip_until):
+        block_start = block_end = None
+        for (offset, line), prose in zip(run, _prose_flags([line for _, line in run])):
+            if prose:
+                start, end = _trimmed(text, offset, offset + len(line))
+                block_start = start if block_start is None else block_start
+                block_end = end
+            elif block_start is not None:
+                blocks.append((block_start, block_end))
+                block_start = None
+        if block_start is not None:
             blocks.append((block_start, block_end))
-            block_start = None
-        offset = line_end + 1
-    if block_start is not None:
-        blocks.append((block_start, block_end))
     return blocks
 
 
