@@ -15,7 +15,7 @@ from qabot.conversation import Conversation
 from qabot.embedder import BundledModel, Embedder
 from qabot.errors import IndexLoadError
 from qabot.index import Index, check_file_sizes, read_manifest
-from qabot.storage import readable_folder
+from qabot.storage import readable_folder, refuse_non_folder
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_INDEX = Path("embeddings")
@@ -47,6 +47,7 @@ def load_fresh_index(
 ) -> tuple[Index, BuildReport | None]:
     """The index of ``seeds``, first updated if it is missing, damaged or
     stale (``notice`` is told why); the build report, or None if none ran."""
+    refuse_non_folder(folder)
     try:
         if is_fresh(read_manifest(folder), seeds, embedder):
             return _load(folder, embedder), None
