@@ -31,7 +31,7 @@ _ASKS = (
                           r"\bwhat (percentage|percent|number|amount|size|proportion)\b")),
     ("time", re.compile(r"\bwhen\b|\b(what|which) (year|years|century|decade|date|day|month|time|"
                         r"period|era|season)\b")),
-    ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhere\b")),
+    ("name", re.compile(r"\bwho\b|\bwhom\b|\bwhose\b|\bwhere\b|\bwhich\b")),
 )
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from qabot.build import update_index
 from qabot.embedder import HashingEmbedder
-from qabot.index import Index, passage_embedding_text
+from qabot.index import Index, embedding_texts, passage_embedding_text
+from qabot.records import Passage, Sentence
 from qabot.storage import read_jsonl
 from support import CountingEmbedder, article, prose, write_seeds
 
@@ -36,13 +37,21 @@ def records(folder):
     return read_jsonl(folder / "passages.jsonl"), read_jsonl(folder / "sentences.jsonl")
 
 
+def model_texts(folder) -> set[str]:
+    """Every distinct text the model is shown for the index in ``folder``:
+    passages, sentences, and sentences read after the one before them."""
+    passages, sentences = records(folder)
+    sets = embedding_texts([Passage(**p) for p in passages], [Sentence(**s) for s in sentences])
+    return {text for texts in sets.values() for text in texts}
+
+
 def test_first_build_embeds_every_passage_and_sentence_once(tmp_path):
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     embedder = CountingEmbedder()
     report = update_index(seeds, tmp_path / "index", embedder)
     passages, sentences = records(tmp_path / "index")
-    expected = [passage_embedding_text(p["title"], p["text"]) for p in passages] + [s["text"] for s in sentences]
-    assert sorted(embedder.texts) == sorted(expected)
+    assert sorted(embedder.texts) == sorted(model_texts(tmp_path / "index"))
+    assert {passage_embedding_text(p["title"], p["text"]) for p in passages} <= set(embedder.texts)
     assert (report.passages, report.sentences) == (len(passages), len(sentences))
     assert report.to_json().keys() == {"files", "passages", "sentences", "embedded", "reused", "removed", "seconds"}
 
@@ -50,6 +59,7 @@ def test_first_build_embeds_every_passage_and_sentence_once(tmp_path):
 def test_changing_one_paragraph_embeds_only_that_passage(built):
     seeds, folder, embedder = built
     before, before_sentences = records(folder)
+    texts_before = model_texts(folder)
     old_vectors = Index.load(folder).vectors("passages")
     old_paragraph = prose("garden", 1)
     new_paragraph = prose("finance", 7)
@@ -63,8 +73,8 @@ def test_changing_one_paragraph_embeds_only_that_passage(built):
     after, after_sentences = records(folder)
     changed = [p for p in after if p["text"] == new_paragraph]
     assert len(changed) == 1
-    new_sentences = [s["text"] for s in after_sentences if s["passage"] == changed[0]["id"]]
-    assert embedder.texts == [passage_embedding_text("A Year In The Garden", new_paragraph), *new_sentences]
+    assert sorted(embedder.texts) == sorted(model_texts(folder) - texts_before)
+    assert passage_embedding_text("A Year In The Garden", new_paragraph) in embedder.texts
     assert old_paragraph not in {p["text"] for p in after}
     assert not {s["text"] for s in after_sentences if s["passage"] == changed[0]["id"]} & {
         s["text"] for s in before_sentences}
@@ -79,15 +89,16 @@ def test_changing_one_paragraph_embeds_only_that_passage(built):
     np.testing.assert_allclose(new_vectors[changed[0]["id"]], fresh, rtol=1e-6)
 
 
-def test_changing_a_title_re_embeds_its_passages_but_not_its_sentences(built):
+def test_changing_a_title_re_embeds_that_article_only(built):
+    """The model reads every passage and sentence after its article's title."""
     seeds, folder, embedder = built
     path = seeds / "music.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("The Orchestra Season", "Concert Hall News"),
                     encoding="utf-8")
     report = update_index(seeds, folder, embedder)
     assert (report.embedded, report.reused) == (PER_FILE, 2 * PER_FILE)
-    assert all(text.startswith("Concert Hall News\n") for text in embedder.texts)
-    assert len(embedder.texts) == PER_FILE
+    assert embedder.texts and all(text.startswith("Concert Hall News") for text in embedder.texts)
+    assert sorted(embedder.texts) == sorted(t for t in model_texts(folder) if t.startswith("Concert Hall News"))
 
 
 def test_removing_a_file_removes_its_records_everywhere(built):
@@ -153,8 +164,7 @@ def test_force_re_embeds_everything(built):
     seeds, folder, embedder = built
     report = update_index(seeds, folder, embedder, force=True)
     assert report.changed and report.embedded == 3 * PER_FILE and report.reused == 0
-    passages, sentences = records(folder)
-    assert len(embedder.texts) == len(passages) + len(sentences)
+    assert sorted(embedder.texts) == sorted(model_texts(folder))
 
 
 def test_another_model_re_embeds_everything(built):
@@ -174,8 +184,7 @@ def test_progress_reports_every_embedded_text(tmp_path):
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     calls = []
     update_index(seeds, tmp_path / "index", HashingEmbedder(), progress=lambda *a: calls.append(a))
-    passages, sentences = records(tmp_path / "index")
-    total = len(passages) + len(sentences)
+    total = len(model_texts(tmp_path / "index"))
     assert calls[0] == ("embedding", 0, total)
     assert calls[-1] == ("embedding", total, total)
     assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
