@@ -31,6 +31,8 @@ MODES = ("hybrid", "dense", "bm25")
 # Questions longer than this are cut: the model reads at most 256 word
 # pieces, and nobody asks a question this long on purpose.
 MAX_QUESTION_CHARS = 1000
+# Input beyond this is not even looked at (1 MB of pasted text).
+MAX_INPUT_CHARS = 1_000_000
 DENSE_HITS = 256
 FEATURES = (
     "sentence_bm25", "passage_dense", "passage_bm25", "coverage", "novelty", "answer_kind",
@@ -103,7 +105,7 @@ class Answer:
 def clean_question(question: str) -> str:
     """Drop control characters, fold white space, cut to a sane length."""
     visible = "".join(
-        " " if unicodedata.category(ch).startswith("C") else ch for ch in question[: MAX_QUESTION_CHARS * 4]
+        " " if unicodedata.category(ch).startswith("C") else ch for ch in question[:MAX_INPUT_CHARS]
     )
     cleaned = re.sub(r"\s+", " ", visible).strip()[:MAX_QUESTION_CHARS]
     if not re.search(r"\w", cleaned):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qabot.answering import MAX_QUESTION_CHARS, Answerer, Weights, clean_question
@@ -103,12 +104,22 @@ def test_threshold_decides_between_answer_and_refusal(hashing_bot):
     assert not always.abstained and always.text == always.ranked_sentences[0].text
 
 
-def test_confidence_is_a_logistic_curve():
+def test_confidence_rises_with_the_evidence():
+    from types import SimpleNamespace
+
+    from qabot.answering import CONFIDENCE_FEATURES
+
     a = Answerer.__new__(Answerer)
     a.weights = Weights()
-    assert a.confidence(Weights().confidence_centre) == pytest.approx(0.5)
-    values = [a.confidence(x / 10) for x in range(11)]
-    assert values == sorted(values) and 0 < values[0] < values[-1] < 1
+    assert len(Weights().confidence) == len(CONFIDENCE_FEATURES) + 1  # a weight each, then the bias
+
+    def confidence(similarity: float) -> float:
+        # best sentence and passage cosine, coverages and standouts rise together
+        features = np.array([similarity, similarity, similarity, similarity, 2.0, 2.0, np.log(100)])
+        return a.confidence(SimpleNamespace(confidence_features=features))
+
+    values = [confidence(x / 10) for x in range(11)]
+    assert values == sorted(values) and 0 < values[0] < 0.5 < values[-1] < 1
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])

@@ -92,7 +92,7 @@ class ScriptedAnswerer:
         self.display_path = answerer.display_path
         self.script = script
 
-    def ask(self, question: str, k: int = 3, query: str | None = None) -> Answer:
+    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
         wanted, confidence = self.script[question]
         passages = list(self.index.passages)
         sentence = next((s for s in self.index.sentences if s.text == wanted), None)
