@@ -44,8 +44,8 @@ CONFIDENCE_FEATURES = (
     "sentence_dense_standout", "passage_dense_standout", "log_sentences",
 )
 # Chance matches score higher among more sentences; the confidence model
-# learnt that between 20 and 450 sentences, and holds it constant beyond.
-LOG_SENTENCES_CAP = 500
+# learnt that between 20 and 450 sentences, and holds it constant outside.
+SENTENCES_LEARNT = (20, 500)
 
 
 @dataclass(frozen=True)
@@ -268,7 +268,7 @@ class Answerer:
         confidence_features = np.array([
             float(sd.max(initial=0.0)), float(pd.max(initial=0.0)),
             float(features[:, 3].max(initial=0.0)), coverage(question_terms, in_corpus, weight),
-            _standout(sd), _standout(pd), math.log(min(max(size, 1), LOG_SENTENCES_CAP)),
+            _standout(sd), _standout(pd), math.log(min(max(size, SENTENCES_LEARNT[0]), SENTENCES_LEARNT[1])),
         ])
         return features, confidence_features
 
