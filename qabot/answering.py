@@ -38,6 +38,9 @@ FEATURES = (
     "sentence_bm25", "passage_dense", "passage_bm25", "coverage", "novelty", "answer_kind",
     "log_length", "window_coverage", "sentence_dense", "window_dense", "bigram_coverage",
     "opens_passage",
+    # The three similarities again, scaled by how little of the question's
+    # words the best candidate holds: paraphrases lean on meaning.
+    "passage_dense_paraphrase", "sentence_dense_paraphrase", "window_dense_paraphrase",
 )
 CONFIDENCE_FEATURES = (
     "best_sentence_dense", "best_passage_dense", "best_coverage", "corpus_coverage",
@@ -56,7 +59,8 @@ class Weights:
     first_stage: tuple[float, ...] = (1.0, 0.75, 1.0, 0.1)
     candidates: int = 40
     # Second stage: one weight per name in FEATURES.
-    ranking: tuple[float, ...] = (1.07, 5.17, 1.45, 3.44, 1.66, 1.9, 0.02, 3.1, 7.18, 5.81, 2.35, -0.26)
+    ranking: tuple[float, ...] = (
+        0.86, 2.34, 1.48, 3.74, 1.29, 1.84, 0.0, 3.03, 4.21, 3.05, 2.37, -0.28, 5.51, 6.01, 5.75)
     # Confidence: logistic over CONFIDENCE_FEATURES, then a bias.
     # Fitted on SQuAD half A and the project's own questions (which are
     # harder paraphrases), so that 0.5 keeps both kinds answered.
@@ -263,11 +267,13 @@ class Answerer:
                 len(question_bigrams & self._bigrams(int(i))) / max(len(question_bigrams), 1),
                 float(self._previous[i] == i),
             ))
-        features = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+        plain = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES) - 3)
+        unmatched = 1.0 - plain[:, 3].max(initial=0.0)
+        features = np.hstack([plain, unmatched * plain[:, [1, 8, 9]]])
         in_corpus = {t for t, f in frequencies.items() if f > 0}
         confidence_features = np.array([
             float(sd.max(initial=0.0)), float(pd.max(initial=0.0)),
-            float(features[:, 3].max(initial=0.0)), coverage(question_terms, in_corpus, weight),
+            1.0 - unmatched, coverage(question_terms, in_corpus, weight),
             _standout(sd), _standout(pd), math.log(min(max(size, SENTENCES_LEARNT[0]), SENTENCES_LEARNT[1])),
         ])
         return features, confidence_features
