@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from qabot.answering import Answer, Answerer, Weights
+from qabot.articles import article_paths
 from qabot.build import BuildProgress, BuildReport, is_fresh, update_index
 from qabot.conversation import Conversation
 from qabot.embedder import BundledModel, Embedder
@@ -48,6 +49,7 @@ def load_fresh_index(
     """The index of ``seeds``, first updated if it is missing, damaged or
     stale (``notice`` is told why); the build report, or None if none ran."""
     refuse_non_folder(folder)
+    article_paths(seeds)  # no articles: say so before talking of the index
     try:
         if is_fresh(read_manifest(folder), seeds, embedder):
             return _load(folder, embedder), None
