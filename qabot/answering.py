@@ -47,7 +47,7 @@ CONFIDENCE_FEATURES = (
     "sentence_dense_standout", "passage_dense_standout", "log_sentences",
 )
 # Chance matches score higher among more sentences; the confidence model
-# learnt that between 20 and 450 sentences, and holds it constant outside.
+# learnt that between 20 and 500 sentences, and holds it constant outside.
 SENTENCES_LEARNT = (20, 500)
 
 

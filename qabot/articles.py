@@ -27,6 +27,8 @@ class Article:
 
 def article_paths(seeds: Path) -> list[Path]:
     """Every .txt and .md file under ``seeds``, in a stable order."""
+    if seeds.exists() and not seeds.is_dir():
+        raise NoArticlesError(f"{str(seeds)!r} is a file, not a folder: pass --seeds DIR")
     if not seeds.is_dir():
         raise NoArticlesError(
             f"seeds folder {str(seeds)!r} not found: create it and put .txt or .md articles in it, "

@@ -13,6 +13,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+# Bump when a rule below changes what is cut out, so indexes are rebuilt.
+CHUNKING_RULES = 2
 MIN_PASSAGE_WORDS = 40
 MAX_PASSAGE_WORDS = 120
 # A line wrapped inside a paragraph holds at least this many words (shorter
@@ -97,11 +99,15 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def title_span(text: str) -> tuple[int, int] | None:
-    """The first non-empty line, which names the article."""
+    """The first non-empty line, which names the article, unless it reads as
+    a sentence of the text itself (prose ending with . ! or ?)."""
     offset = 0
     for line in text.split("\n"):
         start, end = _trimmed(text, offset, offset + len(line))
         if start < end:
+            heading = text[start:end]
+            if is_prose(heading) and heading.rstrip("\"'”’)»").endswith((".", "!", "?", "…")):
+                return None
             return start, end
         offset += len(line) + 1
     return None

@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as error:  # a folder that cannot be written, a full disk
+        print(f"qabot: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILURE
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -146,6 +149,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         questions = [args.question]
     else:
         questions = [line for line in sys.stdin.read().splitlines() if line.strip()]
+        if not questions:
+            raise BadQuestionError("no question given: pass QUESTION, or one question per line on stdin")
     problems = [question_problem(question) for question in questions]
     if questions and all(problems):  # nothing to ask: say so without opening the index
         for problem in problems:

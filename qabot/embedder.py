@@ -70,9 +70,6 @@ class BundledModel:
             self._model = self._load()
         return self._model
 
-    def max_tokens(self) -> int:
-        return int(self.model.max_seq_length)
-
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         texts = list(texts)
         if not texts:

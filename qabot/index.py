@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from qabot import __version__
-from qabot.chunking import MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
+from qabot.chunking import CHUNKING_RULES, MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
 from qabot.errors import IndexLoadError
 from qabot.lexical import LexicalIndex
 from qabot.records import Passage, Sentence
@@ -41,6 +41,7 @@ def chunking_settings() -> dict:
         "min_passage_words": MIN_PASSAGE_WORDS,
         "max_passage_words": MAX_PASSAGE_WORDS,
         "embedding_text": EMBEDDING_TEXT_VERSION,
+        "rules": CHUNKING_RULES,
         "qabot": __version__,
     }
 
@@ -195,9 +196,6 @@ class Index:
     @property
     def file_titles(self) -> dict[str, str]:
         return {name: entry["title"] for name, entry in self.manifest["files"].items()}
-
-    def sentences_of(self, passage: Passage) -> list[Sentence]:
-        return self.sentences[passage.first_sentence:passage.first_sentence + passage.sentence_count]
 
     @classmethod
     def load(cls, folder: Path, model_name: str | None = None, dimension: int | None = None) -> "Index":

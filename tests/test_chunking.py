@@ -246,3 +246,18 @@ def test_hard_wrapped_paragraphs_are_kept():
     text = f"Title\n\n{wrapped}\n"
     found = [s.text for p in chunk_article(text).passages for s in p.sentences]
     assert [" ".join(s.split()) for s in found] == [first, second]
+
+
+def test_a_first_line_that_is_a_sentence_is_text_not_a_title():
+    text = "Iran fired missiles at two bases. The Pentagon said so on Wednesday. Nobody was hurt.\n"
+    article = chunk_article(text)
+    assert article.title == ""
+    assert [s.text for p in article.passages for s in p.sentences] == [
+        "Iran fired missiles at two bases.", "The Pentagon said so on Wednesday.", "Nobody was hurt."]
+
+
+def test_a_headline_stays_the_title():
+    text = "Iran Fires Missiles at Bases, Pentagon Says\n\nIran fired missiles at two bases early on Wednesday.\n"
+    article = chunk_article(text)
+    assert article.title == "Iran Fires Missiles at Bases, Pentagon Says"
+    assert article.passages[0].text.startswith("Iran fired missiles")

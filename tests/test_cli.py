@@ -73,6 +73,24 @@ def test_missing_seeds_folder_exits_2(workdir, cli, no_model):
     assert result.out == ""
 
 
+def test_blank_stdin_exits_2_without_opening_the_index(workdir, cli, no_model):
+    result = cli("ask", "--json", stdin="\n   \n\n")
+    assert result.code == 2 and result.out == "" and "no question" in result.err
+
+
+def test_seeds_naming_a_file_exits_2(workdir, cli, no_model):
+    result = cli("ask", MISSILES, "--seeds", "seeds/iran-missiles-iraq-bases.txt")
+    assert result.code == 2 and "is a file, not a folder" in result.err
+
+
+def test_an_index_that_cannot_be_written_is_one_line_and_exit_1(workdir, cli, no_model):
+    (workdir / "blocker").write_text("a file where a folder should be", encoding="utf-8")
+    result = cli("index", "--index", "blocker/embeddings")
+    assert result.code == 1 and result.out == ""
+    assert result.err.startswith("qabot: ") and "Traceback" not in result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
 def test_missing_seeds_folder_without_an_index_exits_2(tmp_path, monkeypatch, cli, no_model):
     monkeypatch.chdir(tmp_path)
     result = cli("index")

@@ -286,3 +286,15 @@ def test_eval_min_answer_at_1(workdir, cli, shared_model, tmp_path):
     met = cli("eval", path, "--min-answer-at-1", "0", "--json")
     assert met.code == 0 and json.loads(met.out)["answer_at_1"] == 0.0
 
+
+
+@pytest.mark.parametrize("line", [
+    {"question": "Who?", "answers": "Zarif"},
+    {"question": "?!", "answers": ["Zarif"]},
+])
+def test_jsonl_lines_that_cannot_be_scored_name_their_line(tmp_path, line):
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps({"question": "Who is it?", "answers": ["x"]}) + "\n" + json.dumps(line) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(EvalFileError, match=r"set.jsonl:2"):
+        load_question_set(path)

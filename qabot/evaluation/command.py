@@ -54,8 +54,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         from qabot.evaluation.runner import run_eval
 
+        from qabot.cli import stderr_notice
+
         report = run_eval(questions, args.seeds, args.index, BundledModel(),
-                          mode=args.mode, on_result=on_result)
+                          mode=args.mode, on_result=on_result, notice=stderr_notice)
     report["file"] = str(args.file)
     print(json.dumps(report) if args.json else table(report))
     threshold = args.min_answer_at_1

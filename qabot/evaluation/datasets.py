@@ -10,7 +10,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qabot.errors import QabotError
+from qabot.answering import clean_question
+from qabot.errors import BadQuestionError, QabotError
 
 FORMATS = ("jsonl", "squad")
 
@@ -74,7 +75,7 @@ def _jsonl(path: Path, text: str) -> QuestionSet:
         try:
             row = json.loads(line)
             cases.append(_jsonl_case(row, f"{path.stem}-{number}"))
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, BadQuestionError) as error:
             raise EvalFileError(f"{path}:{number}: not a question line ({error})") from None
     if not cases:
         raise EvalFileError(f"{path}: holds no questions")
@@ -85,7 +86,12 @@ def _jsonl_case(row: dict, default_id: str) -> Case:
     turns = tuple(row["turns"]) if "turns" in row else (row["question"],)
     if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
         raise ValueError("empty question")
-    answers = tuple(str(a) for a in row.get("answers", ()))
+    raw_answers = row.get("answers", [])
+    if not isinstance(raw_answers, list):
+        raise ValueError("answers must be a list")
+    for turn in turns:
+        clean_question(turn)  # a question of punctuation only is refused here, with its line
+    answers = tuple(str(a) for a in raw_answers)
     answerable = bool(row.get("answerable", bool(answers)))
     if answerable and not answers:
         raise ValueError("an answerable question needs answers")

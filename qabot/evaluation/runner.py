@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from qabot.answering import Answer, Weights
-from qabot.bot import Bot
+from qabot.bot import Bot, Notice
 from qabot.embedder import Embedder
 from qabot.evaluation.datasets import Case, QuestionSet
 from qabot.evaluation.metrics import Outcome, holds_answer, summarize
@@ -45,6 +45,7 @@ def score_case(bot: Bot, case: Case) -> tuple[Answer, Outcome]:
 
 
 def _ask_all(bot: Bot, cases: list[Case], on_result: OnResult | None) -> list[Outcome]:
+    bot.embedder.encode(["warm up"])  # latency is measured warm: load the model first
     outcomes = []
     for case in cases:
         answer, outcome = score_case(bot, case)
@@ -62,12 +63,13 @@ def run_eval(
     mode: str = "hybrid",
     weights: Weights = Weights(),
     on_result: OnResult | None = None,
+    notice: Notice | None = None,
 ) -> dict:
     """Metrics for ``questions``. SQuAD articles each get a temporary index;
     JSON Lines questions are asked of ``seeds`` through ``index``."""
     began = time.perf_counter()
     if not questions.documents:
-        bot = Bot.open(seeds, index, embedder, mode=mode, weights=weights)
+        bot = Bot.open(seeds, index, embedder, notice=notice, mode=mode, weights=weights)
         outcomes = _ask_all(bot, questions.cases, on_result)
     else:
         outcomes = []
