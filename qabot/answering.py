@@ -224,14 +224,15 @@ class Answerer:
         vector, where_vector = vectors[0], vectors[-1]
         sd = self._dense(self.index.sentence_vectors, vector)
         pd = self._dense(self.index.passage_vectors, where_vector)
-        sb = _scaled(self.index.sentence_bm25.scores(query))
-        pb = _scaled(self.index.passage_bm25.scores(where))
+        question_terms = terms(query)
+        sb = _scaled(self.index.sentence_bm25.scores(question_terms))
+        pb = _scaled(self.index.passage_bm25.scores(terms(where) if context else question_terms))
         first = self._first_stage(sd, sb, pd, pb)
         count = min(self.weights.candidates, len(first))
         candidates = np.argpartition(-first, count - 1)[:count]
         candidates = candidates[np.argsort(-first[candidates], kind="stable")]
         passage_scores = self._passage_scores(pd, pb)
-        features, confidence_features = self._features(query, vector, candidates, sd, sb, pd, pb)
+        features, confidence_features = self._features(query, question_terms, vector, candidates, sd, sb, pd, pb)
         return Evidence(query, sd, sb, pd, pb, passage_scores, candidates, features, confidence_features)
 
     def _passage_scores(self, pd: np.ndarray, pb: np.ndarray) -> np.ndarray:
@@ -241,8 +242,8 @@ class Answerer:
             return pb
         return (pd + 0.5 * pb) / 1.5
 
-    def _features(self, query, vector, candidates, sd, sb, pd, pb):
-        question_terms = set(terms(query))
+    def _features(self, query, query_terms, vector, candidates, sd, sb, pd, pb):
+        question_terms = set(query_terms)
         question_words = set(words(query))
         question_bigrams = _bigrams(query)
         frequencies = self.index.sentence_bm25.document_frequencies(question_terms)

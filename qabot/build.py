@@ -73,17 +73,18 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
     return passages, sentences, files
 
 
-def is_fresh(manifest: dict, seeds: Path, embedder: Embedder) -> bool:
+def is_fresh(manifest: dict, seeds: Path, embedder: Embedder, hashes: dict[str, str] | None = None) -> bool:
     """True when the manifest was built from exactly these articles and settings.
 
-    ``manifest`` is one :func:`~qabot.index.read_manifest` checked.
+    ``manifest`` is one :func:`~qabot.index.read_manifest` checked; ``hashes``
+    are the articles' hashes when already known (else the files are read).
     """
     recorded = {name: entry["sha256"] for name, entry in manifest["files"].items()}
     return (
         manifest["model"]["name"] == embedder.name
         and manifest["model"]["dimension"] == embedder.dimension
         and manifest["chunking"] == chunking_settings()
-        and recorded == file_hashes(seeds)
+        and recorded == (file_hashes(seeds) if hashes is None else hashes)
     )
 
 
@@ -165,7 +166,8 @@ def update_index(
         except IndexLoadError:
             manifest = {}
         old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
-        if not force and manifest and is_fresh(manifest, seeds, embedder):
+        hashes = {article.name: article.sha256 for article in articles}
+        if not force and manifest and is_fresh(manifest, seeds, embedder, hashes):
             try:
                 _load_current(folder, embedder)
                 return BuildReport(len(files), len(passages), len(sentences), 0, len(passages), 0,

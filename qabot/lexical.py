@@ -103,9 +103,11 @@ class LexicalIndex:
             frequencies[term] = 0 if token is None else int(indptr[token + 1] - indptr[token])
         return frequencies
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every text for ``query`` (zeros when nothing matches)."""
-        ids = [self._vocab[t] for t in terms(query) if t in self._vocab]
+    def scores(self, query: str | list[str]) -> np.ndarray:
+        """BM25 score of every text for ``query`` (a text, or its :func:`terms`);
+        zeros when nothing matches."""
+        query_terms = terms(query) if isinstance(query, str) else query
+        ids = [self._vocab[t] for t in query_terms if t in self._vocab]
         if not ids:
             return np.zeros(self.size, dtype=np.float32)
         return self._retriever.get_scores_from_ids(ids).astype(np.float32)
