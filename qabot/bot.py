@@ -15,6 +15,7 @@ from qabot.build import BuildProgress, BuildReport, is_fresh, update_index
 from qabot.conversation import Conversation
 from qabot.embedder import BundledModel, Embedder
 from qabot.errors import IndexLoadError
+from qabot.fast_encoder import onnx_folder
 from qabot.index import Index, check_file_sizes, read_manifest
 from qabot.storage import readable_folder, refuse_non_folder
 
@@ -87,6 +88,9 @@ class Bot:
         missing or damaged (``notice`` is told why)."""
         embedder = embedder or BundledModel()
         index, report = load_fresh_index(seeds, folder, embedder, notice, progress)
+        attach = getattr(embedder, "attach_fast_path", None)
+        if attach is not None:
+            attach(onnx_folder(folder))
         answerer = Answerer(index, embedder, seeds, mode=mode, weights=weights)
         return cls(seeds, folder, embedder, answerer, report)
 

@@ -113,8 +113,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     from qabot.embedder import BundledModel
     from qabot.progress import ProgressBar
 
+    from qabot.fast_encoder import onnx_folder
+
+    model = BundledModel()
     with ProgressBar("Embedding", enabled=not args.json) as bar:
-        report = update_index(args.seeds, args.index, BundledModel(), force=args.force, progress=bar.update)
+        report = update_index(args.seeds, args.index, model, force=args.force, progress=bar.update)
+    fast = onnx_folder(args.index)
+    if args.force or not model.attach_fast_path(fast):
+        if not args.json:
+            stderr_notice(f"exporting the model to {fast} for fast questions")
+        if not model.export_fast_path(fast):
+            stderr_notice("the fast question path is unavailable; questions use sentence-transformers")
     if args.json:
         print(json.dumps(report.to_json()))
     else:

