@@ -111,19 +111,13 @@ def stderr_notice(message: str) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     from qabot.build import update_index
     from qabot.embedder import BundledModel
-    from qabot.progress import ProgressBar
-
     from qabot.fast_encoder import onnx_folder
+    from qabot.progress import ProgressBar
 
     model = BundledModel()
     with ProgressBar("Embedding", enabled=not args.json) as bar:
         report = update_index(args.seeds, args.index, model, force=args.force, progress=bar.update)
-    fast = onnx_folder(args.index)
-    if args.force or not model.attach_fast_path(fast):
-        if not args.json:
-            stderr_notice(f"exporting the model to {fast} for fast questions")
-        if not model.export_fast_path(fast):
-            stderr_notice("the fast question path is unavailable; questions use sentence-transformers")
+    _refresh_fast_path(model, onnx_folder(args.index), args.force, report.embedded > 0, quiet=args.json)
     if args.json:
         print(json.dumps(report.to_json()))
     else:
@@ -144,6 +138,23 @@ def question_problem(question: str) -> str | None:
     except BadQuestionError as error:
         return str(error)
     return None
+
+
+def _refresh_fast_path(model, folder: Path, force: bool, model_loaded: bool, quiet: bool) -> None:
+    """Export the model for fast questions with --force, or when the export
+    is missing and the model was loaded anyway to embed; otherwise (nothing
+    embedded: stay instant) only say how to get it."""
+    if not force and model.attach_fast_path(folder):
+        return
+    if not (force or model_loaded):
+        if not quiet:
+            stderr_notice("questions load PyTorch; run `qabot index --force` once to export the model "
+                          "for fast questions")
+        return
+    if not quiet:
+        stderr_notice(f"exporting the model to {folder} for fast questions")
+    if not model.export_fast_path(folder):
+        stderr_notice("the fast question path is unavailable; questions use sentence-transformers")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
