@@ -4,7 +4,9 @@ Run: .venv/bin/python bench/latency.py [--rounds N]
 
 Prints the time to build the index from scratch, then the median and 95th
 percentile of the time to answer one question in a warm process (at least
-200 questions), split into embedding the question and everything else.
+200 questions), split into embedding the question and everything else; once
+with PyTorch, and again with the ONNX export when `embeddings.qabot-onnx/`
+exists.
 """
 
 from __future__ import annotations
@@ -58,24 +60,32 @@ def main() -> None:
         began = time.perf_counter()
         report = update_index(ROOT / "seeds", Path(scratch) / "index", model, force=True)
         build_s = time.perf_counter() - began
-        embedder = TimedEmbedder(model)
-        bot = Bot.open(ROOT / "seeds", Path(scratch) / "index", embedder)
+        print(f"model load: {load_s:.2f} s")
+        print(f"index build from scratch: {build_s:.2f} s ({report.passages} passages, "
+              f"{report.sentences} sentences)")
         asked = questions() * args.rounds
-        for question in asked[:20]:
-            bot.ask(question)  # warm-up
-        total, embed = [], []
-        for question in asked:
-            began = time.perf_counter()
-            bot.ask(question)
-            total.append((time.perf_counter() - began) * 1000)
-            embed.append(embedder.last_ms)
+        time_answers("PyTorch", model, Path(scratch) / "index", asked)
+        if model.attach_fast_path(ROOT / "embeddings.qabot-onnx"):
+            time_answers("ONNX export", model, Path(scratch) / "index", asked)
+
+
+def time_answers(label: str, model, index: Path, asked: list[str]) -> None:
+    """Print how long each question takes, split into embedding and the rest."""
+    embedder = TimedEmbedder(model)
+    bot = Bot.open(ROOT / "seeds", index, embedder)
+    for question in asked[:20]:
+        bot.ask(question)  # warm-up
+    total, embed = [], []
+    for question in asked:
+        began = time.perf_counter()
+        bot.ask(question)
+        total.append((time.perf_counter() - began) * 1000)
+        embed.append(embedder.last_ms)
     rest = [t - e for t, e in zip(total, embed)]
-    print(f"model load: {load_s:.2f} s")
-    print(f"index build from scratch: {build_s:.2f} s ({report.passages} passages, {report.sentences} sentences)")
-    print(f"questions timed: {len(total)}")
-    for label, values in (("answer, total", total), ("  embedding the question", embed),
-                          ("  everything else", rest)):
-        print(f"{label:<26} median {statistics.median(values):6.2f} ms   "
+    print(f"questions timed with {label}: {len(total)}")
+    for name, values in (("answer, total", total), ("  embedding the question", embed),
+                         ("  everything else", rest)):
+        print(f"{name:<26} median {statistics.median(values):6.2f} ms   "
               f"p95 {float(np.percentile(values, 95)):6.2f} ms")
 
 
