@@ -42,6 +42,9 @@ FEATURES = (
     # words the best candidate holds: paraphrases lean on meaning.
     "passage_dense_paraphrase", "sentence_dense_paraphrase", "window_dense_paraphrase",
 )
+# Columns of FEATURES that the paraphrase features are made from.
+_COVERAGE = FEATURES.index("coverage")
+_SIMILARITIES = [FEATURES.index(name) for name in ("passage_dense", "sentence_dense", "window_dense")]
 CONFIDENCE_FEATURES = (
     "best_sentence_dense", "best_passage_dense", "best_coverage", "corpus_coverage",
     "sentence_dense_standout", "passage_dense_standout", "log_sentences",
@@ -131,7 +134,9 @@ def _bigrams(text: str) -> frozenset[tuple[str, str]]:
 def _standout(scores: np.ndarray) -> float:
     """How far the best score stands above the others (in standard deviations
     of the top hits): an answer stands out, a chance match does not."""
-    top = np.sort(scores)[::-1][:DENSE_HITS]
+    if len(scores) > DENSE_HITS:
+        scores = np.partition(scores, len(scores) - DENSE_HITS)[-DENSE_HITS:]
+    top = np.sort(scores)[::-1]
     if len(top) < 2:
         return 0.0
     return float((top[0] - top.mean()) / (top.std() + 1e-6))
@@ -152,6 +157,7 @@ class Evidence:
     passage_bm25: np.ndarray
     passage_scores: np.ndarray
     candidates: np.ndarray  # sentence ids, best first-stage score first
+    first_stage: np.ndarray  # the candidates' first-stage scores
     features: np.ndarray  # one row per candidate, columns as FEATURES
     confidence_features: np.ndarray
 
@@ -233,7 +239,8 @@ class Answerer:
         candidates = candidates[np.argsort(-first[candidates], kind="stable")]
         passage_scores = self._passage_scores(pd, pb)
         features, confidence_features = self._features(query, question_terms, vector, candidates, sd, sb, pd, pb)
-        return Evidence(query, sd, sb, pd, pb, passage_scores, candidates, features, confidence_features)
+        return Evidence(query, sd, sb, pd, pb, passage_scores, candidates, first[candidates],
+                        features, confidence_features)
 
     def _passage_scores(self, pd: np.ndarray, pb: np.ndarray) -> np.ndarray:
         if self.mode == "dense":
@@ -268,9 +275,9 @@ class Answerer:
                 len(question_bigrams & self._bigrams(int(i))) / max(len(question_bigrams), 1),
                 float(self._previous[i] == i),
             ))
-        plain = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES) - 3)
-        unmatched = 1.0 - plain[:, 3].max(initial=0.0)
-        features = np.hstack([plain, unmatched * plain[:, [1, 8, 9]]])
+        plain = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES) - len(_SIMILARITIES))
+        unmatched = 1.0 - plain[:, _COVERAGE].max(initial=0.0)
+        features = np.hstack([plain, unmatched * plain[:, _SIMILARITIES]])
         in_corpus = {t for t, f in frequencies.items() if f > 0}
         confidence_features = np.array([
             float(sd.max(initial=0.0)), float(pd.max(initial=0.0)),
@@ -284,8 +291,7 @@ class Answerer:
         if self.mode == "hybrid":
             scores = evidence.features @ np.asarray(self.weights.ranking)
         else:
-            scores = self._first_stage(evidence.sentence_dense, evidence.sentence_bm25,
-                                       evidence.passage_dense, evidence.passage_bm25)[evidence.candidates]
+            scores = evidence.first_stage
         order = np.argsort(-scores, kind="stable")
         return evidence.candidates[order], scores[order]
 
