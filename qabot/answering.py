@@ -162,13 +162,6 @@ class Evidence:
     confidence_features: np.ndarray
 
 
-def _window_dense(store, ids: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """Cosine of ``vector`` with the stored vectors ``ids``."""
-    if len(ids) == 0:
-        return np.zeros(0, dtype=np.float32)
-    return store.reconstruct_batch(np.asarray(ids, dtype=np.int64)) @ vector
-
-
 class Answerer:
     """Answers questions from one index with one embedder."""
 
@@ -199,13 +192,12 @@ class Answerer:
     def display_path(self, name: str) -> str:
         return str(self.seeds / name)
 
-    @staticmethod
-    def _dense(store, vector: np.ndarray) -> np.ndarray:
-        """Cosine of ``vector`` with the stored vectors (0 beyond the top hits)."""
-        scores = np.zeros(store.ntotal, dtype=np.float32)
-        if store.ntotal == 0:
-            return scores
-        sims, ids = store.search(vector[None, :], min(store.ntotal, DENSE_HITS))
+    def _dense(self, which: str, vector: np.ndarray) -> np.ndarray:
+        """Cosine of ``vector`` with each passage or sentence (0 beyond the
+        top hits)."""
+        count = len(self.index.passages if which == "passages" else self.index.sentences)
+        scores = np.zeros(count, dtype=np.float32)
+        sims, ids = self.index.search(which, vector, min(count, DENSE_HITS))
         keep = ids[0] >= 0
         scores[ids[0][keep]] = sims[0][keep]
         return scores
@@ -228,8 +220,8 @@ class Answerer:
         where = f"{query} {context}" if context else query
         vectors = self.embedder.encode([query, where] if context else [query])
         vector, where_vector = vectors[0], vectors[-1]
-        sd = self._dense(self.index.sentence_vectors, vector)
-        pd = self._dense(self.index.passage_vectors, where_vector)
+        sd = self._dense("sentences", vector)
+        pd = self._dense("passages", where_vector)
         question_terms = terms(query)
         sb = _scaled(self.index.sentence_bm25.scores(question_terms))
         pb = _scaled(self.index.passage_bm25.scores(terms(where) if context else question_terms))
@@ -257,7 +249,7 @@ class Answerer:
         size = len(self.index.sentences)
         weight = {t: idf(f, size) for t, f in frequencies.items()}
         kind = answer_kind(query)
-        window_dense = _window_dense(self.index.window_vectors, candidates, vector)
+        window_dense = self.index.vectors_of("windows", candidates) @ vector
         rows = []
         for i, window_sim in zip(candidates, window_dense):
             own = self._terms(int(i))

@@ -16,15 +16,20 @@ from qabot.chunking import chunk_article
 from qabot.embedder import Embedder
 from qabot.errors import IndexLoadError
 from qabot.index import (
-    FORMAT, MANIFEST, VECTOR_SETS, Index, chunking_settings, data_file_sizes, embedding_texts,
+    FORMAT, MANIFEST, Index, check_file_sizes, chunking_settings, data_file_sizes, embedding_texts,
     passage_embedding_text, read_manifest,
 )
-from qabot.lexical import LexicalIndex
 from qabot.records import Passage, Sentence
-from qabot.storage import build_lock, new_folder, recover, refuse_non_folder, write_json, write_jsonl
+from qabot.segments import RECORDS_OF, SEGMENTS, read_rows, read_vectors, segment_name, write_segment
+from qabot.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
+from qabot.vectors import EXACT
 
 # progress(stage, done, total): stage is "embedding"; called as work is done.
 BuildProgress = Callable[[str, int, int], None]
+# A build carries over at most this many segments (besides its new one).
+MAX_SEGMENTS = 8
+# A segment is folded into the new one once fewer of its rows are live.
+LIVE_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -51,11 +56,14 @@ def content_hash(text: str) -> str:
 
 
 def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], dict]:
+    """Records of ``articles``, numbered from 0, and each article's manifest
+    entry (its rows among them; the segment is filled in by the caller)."""
     passages: list[Passage] = []
     sentences: list[Sentence] = []
     files = {}
     for article in articles:
         chunked = chunk_article(article.text)
+        first_passage, first_sentence = len(passages), len(sentences)
         hashes = []
         for chunk in chunked.passages:
             first = len(sentences)
@@ -69,7 +77,10 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
                 chunk.text, digest, first, len(chunk.sentences),
             ))
             hashes.append(digest)
-        files[article.name] = {"sha256": article.sha256, "title": chunked.title, "passages": hashes}
+        files[article.name] = {
+            "sha256": article.sha256, "title": chunked.title, "passages": hashes,
+            "rows": {"passages": [first_passage, len(passages)], "sentences": [first_sentence, len(sentences)]},
+        }
     return passages, sentences, files
 
 
@@ -81,11 +92,14 @@ def is_fresh(manifest: dict, seeds: Path, embedder: Embedder, hashes: dict[str, 
     """
     recorded = {name: entry["sha256"] for name, entry in manifest["files"].items()}
     return (
-        manifest["model"]["name"] == embedder.name
-        and manifest["model"]["dimension"] == embedder.dimension
+        _same_model(manifest, embedder)
         and manifest["chunking"] == chunking_settings()
         and recorded == (file_hashes(seeds) if hashes is None else hashes)
     )
+
+
+def _same_model(manifest: dict, embedder: Embedder) -> bool:
+    return manifest["model"]["name"] == embedder.name and manifest["model"]["dimension"] == embedder.dimension
 
 
 def _load_current(folder: Path, embedder: Embedder) -> Index:
@@ -93,16 +107,74 @@ def _load_current(folder: Path, embedder: Embedder) -> Index:
     return Index.load(folder, model_name=embedder.name, dimension=embedder.dimension)
 
 
-def _previous_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Vectors of the current index by hash of the text embedded; empty if none."""
+def _usable_manifest(folder: Path, embedder: Embedder) -> dict:
+    """The current manifest if its vectors can be reused (same model, files
+    whole); else an empty dict."""
     try:
-        old = _load_current(folder, embedder)
+        manifest = read_manifest(folder)
+        check_file_sizes(folder, manifest)
     except IndexLoadError:
         return {}
+    return manifest if _same_model(manifest, embedder) else {}
+
+
+@dataclass
+class Plan:
+    """What a build keeps and what it writes into its new segment."""
+
+    kept_segments: list[str]
+    kept_files: dict[str, dict]  # manifest entries carried over as they are
+    rebuilt: list[Article]  # articles written into the new segment
+    reusable: dict[str, dict]  # old entries whose vectors may be reused
+
+
+def plan_update(manifest: dict, articles: list[Article], force: bool) -> Plan:
+    """Keep every segment that still earns its place; rebuild the rest.
+
+    Without a usable ``manifest`` (or with ``force``) everything goes into one
+    new segment. Otherwise an unchanged article stays where it is, unless its
+    segment is folded into the new one: small segments always are (rewriting
+    them is cheap, and it keeps their number down), as are segments whose
+    rows are mostly dead and, past MAX_SEGMENTS, the smallest large ones.
+    """
+    old_files = manifest.get("files", {})
+    if force or not manifest or manifest["chunking"] != chunking_settings():
+        return Plan([], {}, list(articles), {} if force else old_files)
+    unchanged = {a.name for a in articles if a.name in old_files and old_files[a.name]["sha256"] == a.sha256}
+    live = Counter()
+    for name in unchanged:
+        rows = old_files[name]["rows"]["sentences"]
+        live[old_files[name]["segment"]] += rows[1] - rows[0]
+    kept = [
+        name for name, entry in manifest["segments"].items()
+        if live[name] and entry["search"]["sentences"] != EXACT and live[name] >= LIVE_SHARE * entry["sentences"]
+    ]
+    kept = sorted(kept, key=lambda name: -live[name])[:MAX_SEGMENTS - 1]
+    kept_files = {name: old_files[name] for name in unchanged if old_files[name]["segment"] in kept}
+    rebuilt = [a for a in articles if a.name not in kept_files]
+    reusable = {name: entry for name, entry in old_files.items() if name not in kept_files}
+    order = list(manifest["segments"])
+    return Plan(sorted(kept, key=order.index), kept_files, rebuilt, reusable)
+
+
+def _previous_vectors(folder: Path, reusable: dict[str, dict], dimension: int) -> dict[str, np.ndarray]:
+    """Vectors of the old index's ``reusable`` articles, by hash of the text
+    embedded for them."""
     reuse: dict[str, np.ndarray] = {}
-    for name, texts in embedding_texts(old.passages, old.sentences).items():
-        for text, vector in zip(texts, old.vectors(name)):
-            reuse[content_hash(text)] = vector
+    for entry in reusable.values():
+        segment = folder / SEGMENTS / entry["segment"]
+        first_passage, end_passage = entry["rows"]["passages"]
+        first_sentence, end_sentence = entry["rows"]["sentences"]
+        passages = [Passage(**{**row, "id": row["id"] - first_passage,
+                               "first_sentence": row["first_sentence"] - first_sentence})
+                    for row in read_rows(segment, "passages", first_passage, end_passage)]
+        sentences = [Sentence(**{**row, "id": row["id"] - first_sentence, "passage": row["passage"] - first_passage})
+                     for row in read_rows(segment, "sentences", first_sentence, end_sentence)]
+        for name, texts in embedding_texts(passages, sentences).items():
+            start, end = entry["rows"][RECORDS_OF[name]]
+            for text, vector in zip(texts, read_vectors(segment, name, start, end)):
+                if vector.shape == (dimension,):
+                    reuse[content_hash(text)] = vector
     return reuse
 
 
@@ -133,15 +205,6 @@ def _embed(texts_by_set, reuse, embedder, progress) -> dict[str, np.ndarray]:
     }
 
 
-def _write_faiss(path: Path, vectors: np.ndarray, dimension: int) -> None:
-    import faiss
-
-    store = faiss.IndexFlatIP(dimension)
-    if len(vectors):
-        store.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(store, str(path))
-
-
 def update_index(
     seeds: Path,
     folder: Path,
@@ -152,49 +215,69 @@ def update_index(
     """Bring the index in ``folder`` up to date with the articles in ``seeds``.
 
     Only passages and sentences whose text is new are embedded; the rest
-    reuse their stored vectors. Nothing is written when all is current,
-    unless ``force``.
+    reuse their stored vectors, and segments of unchanged articles are
+    carried over untouched (see :func:`plan_update`). Nothing is written when
+    all is current, unless ``force``.
     """
     began = time.perf_counter()
     refuse_non_folder(folder)
     with build_lock(folder):
         recover(folder)
         articles = read_articles(seeds)
-        passages, sentences, files = _records(articles)
-        try:
-            manifest = read_manifest(folder)
-        except IndexLoadError:
-            manifest = {}
-        old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
+        manifest = _usable_manifest(folder, embedder)
         hashes = {article.name: article.sha256 for article in articles}
         if not force and manifest and is_fresh(manifest, seeds, embedder, hashes):
             try:
                 _load_current(folder, embedder)
-                return BuildReport(len(files), len(passages), len(sentences), 0, len(passages), 0,
-                                   time.perf_counter() - began, changed=False)
+                return BuildReport(len(articles), manifest["counts"]["passages"], manifest["counts"]["sentences"],
+                                   0, manifest["counts"]["passages"], 0, time.perf_counter() - began, changed=False)
             except IndexLoadError:
-                pass  # damaged: rebuild below
-        reuse = {} if force else _previous_vectors(folder, embedder)
+                manifest = {}  # damaged inside: rebuild it all
+        plan = plan_update(manifest, articles, force)
+        passages, sentences, files = _records(plan.rebuilt)
+        try:
+            reuse = _previous_vectors(folder, plan.reusable, embedder.dimension)
+        except (OSError, ValueError, KeyError, TypeError):
+            reuse = {}  # unreadable old rows: embed again
         embedded = sum(p.hash not in reuse for p in passages)
         vectors = _embed(embedding_texts(passages, sentences), reuse, embedder, progress)
-        with new_folder(folder) as staging:
-            write_jsonl(staging / "passages.jsonl", (p.to_json() for p in passages))
-            write_jsonl(staging / "sentences.jsonl", (s.to_json() for s in sentences))
-            for name in VECTOR_SETS:
-                _write_faiss(staging / f"{name}.faiss", vectors[name], embedder.dimension)
-            LexicalIndex.build([p.text for p in passages]).save(staging / "bm25-passages")
-            LexicalIndex.build([s.text for s in sentences]).save(staging / "bm25-sentences")
-            write_json(staging / MANIFEST, {
-                "format": FORMAT,
-                "model": {"name": embedder.name, "dimension": embedder.dimension},
-                "chunking": chunking_settings(),
-                "counts": {"files": len(files), "passages": len(passages), "sentences": len(sentences)},
-                "file_sizes": data_file_sizes(staging),
-                "files": files,
-            })
-        removed = old_passages - Counter(p.hash for p in passages)
+        new_manifest = _write(folder, manifest, plan, passages, sentences, files, vectors, embedder)
+        old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
+        removed = old_passages - Counter(h for entry in new_manifest["files"].values() for h in entry["passages"])
+        counts = new_manifest["counts"]
         return BuildReport(
-            files=len(files), passages=len(passages), sentences=len(sentences),
-            embedded=embedded, reused=len(passages) - embedded,
+            files=len(articles), passages=counts["passages"], sentences=counts["sentences"],
+            embedded=embedded, reused=counts["passages"] - embedded,
             removed=removed.total(), seconds=time.perf_counter() - began, changed=True,
         )
+
+
+def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files, vectors, embedder) -> dict:
+    """Swap in a new index folder: the kept segments linked from the old
+    one, a new segment for the rebuilt articles; return its manifest."""
+    segments = {name: manifest["segments"][name] for name in plan.kept_segments}
+    number = manifest.get("next_segment", 1)
+    with new_folder(folder) as staging:
+        for name in plan.kept_segments:
+            link_tree(folder / SEGMENTS / name, staging / SEGMENTS / name)
+        if plan.rebuilt:
+            name = segment_name(number)
+            segments[name] = write_segment(staging / SEGMENTS / name, passages, sentences, vectors)
+            files = {file: {**entry, "segment": name} for file, entry in files.items()}
+            number += 1
+        all_files = {**plan.kept_files, **files}
+        all_files = {name: all_files[name] for name in sorted(all_files)}
+        live_passages = sum(e["rows"]["passages"][1] - e["rows"]["passages"][0] for e in all_files.values())
+        live_sentences = sum(e["rows"]["sentences"][1] - e["rows"]["sentences"][0] for e in all_files.values())
+        new_manifest = {
+            "format": FORMAT,
+            "model": {"name": embedder.name, "dimension": embedder.dimension},
+            "chunking": chunking_settings(),
+            "counts": {"files": len(all_files), "passages": live_passages, "sentences": live_sentences},
+            "segments": segments,
+            "next_segment": number,
+            "file_sizes": data_file_sizes(staging),
+            "files": all_files,
+        }
+        write_json(staging / MANIFEST, new_manifest)
+    return new_manifest

@@ -2,13 +2,16 @@
 
 Layout of the folder (no pickle anywhere):
 
-- ``manifest.json``: format, model, chunking settings, counts, and a content
-  hash per article file and per passage; the size of every other file.
-- ``passages.jsonl`` / ``sentences.jsonl``: one record per line.
-- ``passages.faiss`` / ``sentences.faiss`` / ``windows.faiss``: unit
-  vectors (inner product) of each passage, each sentence, and each sentence
-  read together with the one before it.
-- ``bm25-passages/`` / ``bm25-sentences/``: BM25 arrays (.npy) and JSON.
+- ``manifest.json``: format, model, chunking settings, counts; per article
+  file its content hash, its passages' hashes, the segment holding it and
+  its rows there; per segment its sizes and how each vector set is
+  searched; the size of every other file.
+- ``segments/<name>/`` (see :mod:`qabot.segments`): ``passages.jsonl`` /
+  ``sentences.jsonl`` (one record per line); ``passages.npy`` /
+  ``sentences.npy`` / ``windows.npy``: unit vectors of each passage, each
+  sentence, and each sentence read together with the one before it, plus an
+  HNSW graph (``.hnsw``) for a large searched set; ``bm25-passages/`` /
+  ``bm25-sentences/``: term counts (.npy) and vocabulary (JSON).
 """
 
 from __future__ import annotations
@@ -22,15 +25,16 @@ import numpy as np
 from qabot import __version__
 from qabot.chunking import CHUNKING_RULES, MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
 from qabot.errors import IndexLoadError
-from qabot.lexical import LexicalIndex
+from qabot.lexical import Bm25
 from qabot.records import Passage, Sentence
-from qabot.storage import read_jsonl, readable_folder
+from qabot.segments import (
+    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, is_segment_name, load_segment, segment_files,
+)
+from qabot.storage import readable_folder
+from qabot.vectors import SEARCH_KINDS
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
-VECTOR_SETS = ("passages", "sentences", "windows")
-DATA_FILES = ("passages.jsonl", "sentences.jsonl") + tuple(f"{name}.faiss" for name in VECTOR_SETS)
-BM25_FOLDERS = ("bm25-passages", "bm25-sentences")
 # What the model is shown for each record; part of the settings, since a
 # change must re-embed everything.
 EMBEDDING_TEXT_VERSION = 2
@@ -115,30 +119,55 @@ def manifest_problem(manifest: dict) -> str | None:
         return "model"
     if not isinstance(manifest.get("chunking"), dict):
         return "chunking"
+    segments = manifest.get("segments")
+    if not (isinstance(segments, dict) and all(
+        is_segment_name(name) and _is_segment_entry(entry) for name, entry in segments.items()
+    )):
+        return "segments"
+    if not _is_int(manifest.get("next_segment")):
+        return "next_segment"
     sizes = manifest.get("file_sizes")
     if not (isinstance(sizes, dict)
             and all(_is_data_file_name(name) and _is_int(size) and size >= 0 for name, size in sizes.items())):
         return "file_sizes"
-    if not set(DATA_FILES) <= sizes.keys() or not all(
-        any(name.startswith(bm25 + "/") for name in sizes) for bm25 in BM25_FOLDERS
-    ):
+    if not all(f"{SEGMENTS}/{name}/{file}" in sizes
+               for name, entry in segments.items() for file in segment_files(entry)):
         return "file_sizes"
     files = manifest.get("files")
     if not (isinstance(files, dict) and all(
-        isinstance(name, str) and _is_file_entry(entry) for name, entry in files.items()
+        isinstance(name, str) and _is_file_entry(entry, segments) for name, entry in files.items()
     )):
         return "files"
     return None
 
 
-def _is_file_entry(entry) -> bool:
+def _is_segment_entry(entry) -> bool:
     return (
+        isinstance(entry, dict)
+        and all(_is_int(entry.get(records)) and entry[records] >= 0 for records in RECORD_SETS)
+        and isinstance(entry.get("search"), dict)
+        and all(entry["search"].get(name) in SEARCH_KINDS for name in VECTOR_SETS)
+    )
+
+
+def _is_file_entry(entry, segments: dict) -> bool:
+    if not (
         isinstance(entry, dict)
         and isinstance(entry.get("sha256"), str)
         and isinstance(entry.get("title"), str)
         and isinstance(entry.get("passages"), list)
         and all(isinstance(digest, str) for digest in entry["passages"])
-    )
+        and entry.get("segment") in segments
+        and isinstance(entry.get("rows"), dict)
+    ):
+        return False
+    segment = segments[entry["segment"]]
+    for records in RECORD_SETS:
+        rows = entry["rows"].get(records)
+        if not (isinstance(rows, list) and len(rows) == 2 and all(_is_int(r) for r in rows)
+                and 0 <= rows[0] <= rows[1] <= segment[records]):
+            return False
+    return entry["rows"]["passages"][1] - entry["rows"]["passages"][0] == len(entry["passages"])
 
 
 def data_file_sizes(folder: Path) -> dict[str, int]:
@@ -159,31 +188,39 @@ def check_file_sizes(folder: Path, manifest: dict) -> None:
             raise IndexLoadError(f"index file {str(path)!r} is missing or truncated")
 
 
-def _read_faiss(path: Path, rows: int, dimension: int):
-    import faiss
+def live_rows(manifest: dict) -> dict[str, dict[str, np.ndarray]]:
+    """Per segment, the rows of each record set that belong to an article
+    the manifest lists there (in order)."""
+    spans: dict[str, dict[str, list]] = {name: {r: [] for r in RECORD_SETS} for name in manifest["segments"]}
+    for entry in manifest["files"].values():
+        for records in RECORD_SETS:
+            spans[entry["segment"]][records].append(entry["rows"][records])
+    return {
+        name: {records: _union(found[records]) for records in RECORD_SETS}
+        for name, found in spans.items()
+    }
 
-    try:
-        vectors = faiss.read_index(str(path))
-    except RuntimeError:
-        raise IndexLoadError(f"{str(path)!r} is not a readable FAISS index") from None
-    if vectors.ntotal != rows or vectors.d != dimension:
-        raise IndexLoadError(f"{str(path)!r} does not match the index records")
-    return vectors
+
+def _union(spans: list[list[int]]) -> np.ndarray:
+    rows = [np.arange(start, end) for start, end in sorted(spans)]
+    merged = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+    if len(np.unique(merged)) != len(merged):
+        raise IndexLoadError("index manifest lists two articles in the same rows")
+    return merged.astype(np.int64)
 
 
 @dataclass
 class Index:
-    """Passages and sentences with their vectors and BM25 indexes."""
+    """Passages and sentences with their vectors and BM25 counts, gathered
+    from the index's segments and numbered as one list each."""
 
     folder: Path
     manifest: dict
     passages: list[Passage]
     sentences: list[Sentence]
-    passage_vectors: object  # faiss.Index
-    sentence_vectors: object
-    window_vectors: object
-    passage_bm25: LexicalIndex
-    sentence_bm25: LexicalIndex
+    segments: list[LoadedSegment]
+    passage_bm25: Bm25
+    sentence_bm25: Bm25
 
     @property
     def model_name(self) -> str:
@@ -223,27 +260,71 @@ class Index:
             raise IndexLoadError(
                 f"index in {str(folder)!r} holds vectors of size {model['dimension']}, not {dimension}")
         check_file_sizes(source, manifest)
-        passages = [Passage(**row) for row in read_jsonl(source / "passages.jsonl")]
-        sentences = [Sentence(**row) for row in read_jsonl(source / "sentences.jsonl")]
-        index = cls(
-            folder=folder,
-            manifest=manifest,
-            passages=passages,
-            sentences=sentences,
-            passage_vectors=_read_faiss(source / "passages.faiss", len(passages), model["dimension"]),
-            sentence_vectors=_read_faiss(source / "sentences.faiss", len(sentences), model["dimension"]),
-            window_vectors=_read_faiss(source / "windows.faiss", len(sentences), model["dimension"]),
-            passage_bm25=LexicalIndex.load(source / "bm25-passages"),
-            sentence_bm25=LexicalIndex.load(source / "bm25-sentences"),
+        passages: list[Passage] = []
+        sentences: list[Sentence] = []
+        segments = []
+        for name, live in live_rows(manifest).items():
+            first = {"passages": len(passages), "sentences": len(sentences)}
+            segment, more_passages, more_sentences = load_segment(
+                source / SEGMENTS / name, name, manifest["segments"][name], live, first, model["dimension"])
+            segments.append(segment)
+            passages += more_passages
+            sentences += more_sentences
+        return cls(
+            folder=folder, manifest=manifest, passages=passages, sentences=sentences, segments=segments,
+            passage_bm25=Bm25([(s.counts["passages"], s.numbers["passages"]) for s in segments]),
+            sentence_bm25=Bm25([(s.counts["sentences"], s.numbers["sentences"]) for s in segments]),
         )
-        if index.passage_bm25.size != len(passages) or index.sentence_bm25.size != len(sentences):
-            raise IndexLoadError(f"BM25 files in {str(folder)!r} do not match the index records")
-        return index
+
+    def search(self, which: str, vectors: np.ndarray, k: int,
+               exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Inner products and numbers of the ``k`` best live rows of vector set
+        ``which`` (passages or sentences) for each query vector, best first;
+        ids are -1 where fewer exist. ``exact`` scans every row even where
+        the set is searched through an approximate graph."""
+        vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        scores = np.full((len(vectors), k), -np.inf, dtype=np.float32)
+        ids = np.full((len(vectors), k), -1, dtype=np.int64)
+        for row, vector in enumerate(vectors):
+            found_scores, found_ids = self._search_one(which, vector, k, exact)
+            scores[row, :len(found_ids)] = found_scores
+            ids[row, :len(found_ids)] = found_ids
+        return scores, ids
+
+    def _search_one(self, which: str, vector: np.ndarray, k: int, exact: bool):
+        records = RECORDS_OF[which]
+        found_scores, found_ids = [], []
+        for segment in self.segments:
+            store, numbers = segment.stores[which], segment.numbers[records]
+            # Ask for as many more as there are rows no longer live.
+            scores, rows = store.search(vector, k + len(numbers) - len(segment.live[records]), exact)
+            ids = numbers[rows]
+            found_scores.append(scores[ids >= 0])
+            found_ids.append(ids[ids >= 0])
+        scores = np.concatenate(found_scores) if found_scores else np.zeros(0, np.float32)
+        ids = np.concatenate(found_ids) if found_ids else np.zeros(0, np.int64)
+        best = np.argsort(-scores, kind="stable")[:k]
+        return scores[best], ids[best]
+
+    def vectors_of(self, which: str, ids) -> np.ndarray:
+        """The stored vectors of rows ``ids`` (numbers in the whole index)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        records = RECORDS_OF[which]
+        result = np.zeros((len(ids), self.dimension), dtype=np.float32)
+        starts = np.array([segment.first[records] for segment in self.segments])
+        owners = np.searchsorted(starts, ids, side="right") - 1
+        for number, segment in enumerate(self.segments):
+            mine = np.flatnonzero(owners == number)
+            if len(mine):
+                rows = segment.live[records][ids[mine] - segment.first[records]]
+                result[mine] = segment.stores[which].rows[rows]
+        return result
 
     def vectors(self, which: str) -> np.ndarray:
-        """All vectors of one of VECTOR_SETS as a numpy array."""
-        store = {"passages": self.passage_vectors, "sentences": self.sentence_vectors,
-                 "windows": self.window_vectors}[which]
-        if store.ntotal == 0:
-            return np.zeros((0, store.d), dtype=np.float32)
-        return store.reconstruct_n(0, store.ntotal)
+        """All live vectors of one of VECTOR_SETS, in record order."""
+        count = len(self.passages) if RECORDS_OF[which] == "passages" else len(self.sentences)
+        return self.vectors_of(which, np.arange(count))
+
+    def search_kinds(self) -> dict[str, dict[str, str]]:
+        """How each segment's vector sets are searched, as the manifest says."""
+        return {name: dict(entry["search"]) for name, entry in self.manifest["segments"].items()}

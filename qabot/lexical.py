@@ -1,9 +1,16 @@
 """Word-level matching: the tokenizer shared by BM25 and the answer rules,
-and a BM25 index stored as plain numpy and JSON files (through bm25s)."""
+and BM25 over term counts stored as plain numpy and JSON files.
+
+Each segment of an index stores the raw counts of its texts
+(:class:`TermCounts`); :class:`Bm25` scores a query over several segments
+at once, with document frequencies and lengths taken over the live texts of
+all of them, so a small new segment scores like the rest of the corpus.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +19,11 @@ from typing import Sequence
 import numpy as np
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b|\b\d\b")
+# BM25's term-frequency saturation and length normalisation (the usual values).
+K1 = 1.5
+B = 0.75
+# Stands for a text with no content word, so that it still has a length.
+EMPTY_TEXT_TERM = "\u2400"
 
 
 @lru_cache(maxsize=1)
@@ -40,104 +52,140 @@ def terms(text: str) -> list[str]:
     return _stemmer().stemWords(kept)
 
 
-# Written instead of bm25s's files for an index of no texts, which bm25s
-# cannot build.
-EMPTY_MARKER = "empty.index.json"
+TERM_FILES = ("terms.json", "offsets.npy", "texts.npy", "counts.npy", "lengths.npy")
 
 
-class LexicalIndex:
-    """BM25 over a list of texts, rebuilt whole (it needs no model).
+class TermCounts:
+    """How often each term occurs in each text of one segment.
 
-    An index of no texts is allowed: it has size 0 and scores nothing.
+    Stored per term (a posting list): ``texts[offsets[t]:offsets[t + 1]]``
+    are the texts holding term ``t`` and ``counts[...]`` how often;
+    ``lengths`` is each text's number of terms.
     """
 
-    def __init__(self, retriever=None) -> None:
-        self._retriever = retriever
-        vocab = retriever.vocab_dict if retriever is not None else {}
-        self._vocab = {term: token for term, token in vocab.items() if term}
-        self.size = int(retriever.scores["num_docs"]) if retriever is not None else 0
+    def __init__(self, vocabulary: list[str], offsets: np.ndarray, texts: np.ndarray,
+                 counts: np.ndarray, lengths: np.ndarray) -> None:
+        self.vocabulary = {term: number for number, term in enumerate(vocabulary)}
+        self.offsets = offsets
+        self.texts = texts
+        self.counts = counts
+        self.lengths = lengths
+
+    def __len__(self) -> int:
+        return len(self.lengths)
 
     @classmethod
-    def build(cls, texts: Sequence[str]) -> "LexicalIndex":
-        import bm25s
-
-        if not texts:
-            return cls()
-        tokenized = [terms(text) or ["\u2400"] for text in texts]
-        vocab: dict[str, int] = {}
-        ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in tokenized]
-        retriever = bm25s.BM25()
-        retriever.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
-        return cls(retriever)
+    def build(cls, texts: Sequence[str]) -> "TermCounts":
+        vocabulary: dict[str, int] = {}
+        pairs: list[tuple[int, int, int]] = []  # (term, text, count)
+        lengths = np.zeros(len(texts), dtype=np.int32)
+        for row, text in enumerate(texts):
+            found = terms(text) or [EMPTY_TEXT_TERM]
+            lengths[row] = len(found)
+            for term, count in _tally(found).items():
+                pairs.append((vocabulary.setdefault(term, len(vocabulary)), row, count))
+        table = np.array(pairs, dtype=np.int64).reshape(-1, 3)
+        table = table[np.lexsort((table[:, 1], table[:, 0]))]
+        offsets = np.searchsorted(table[:, 0], np.arange(len(vocabulary) + 1)).astype(np.int64)
+        return cls(list(vocabulary), offsets, table[:, 1].astype(np.int32),
+                   table[:, 2].astype(np.int32), lengths)
 
     def save(self, folder: Path) -> None:
-        if self._retriever is None:
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / EMPTY_MARKER).write_text(json.dumps({"num_docs": 0}) + "\n", encoding="utf-8")
-        else:
-            self._retriever.save(str(folder), allow_pickle=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        ordered = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        (folder / "terms.json").write_text(json.dumps(ordered, ensure_ascii=False) + "\n", encoding="utf-8")
+        for name in ("offsets", "texts", "counts", "lengths"):
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
 
     @classmethod
-    def load(cls, folder: Path) -> "LexicalIndex":
-        """The index saved in ``folder``; ValueError (or OSError) if its
-        files are missing or do not fit together."""
-        import bm25s
+    def load(cls, folder: Path, size: int) -> "TermCounts":
+        """The counts saved in ``folder`` for ``size`` texts; ValueError if
+        the files do not fit together."""
+        vocabulary = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
+        arrays = {name: np.load(folder / f"{name}.npy", allow_pickle=False)
+                  for name in ("offsets", "texts", "counts", "lengths")}
+        _check(vocabulary, size, **arrays)
+        return cls(vocabulary, **arrays)
 
-        marker = folder / EMPTY_MARKER
-        if marker.is_file():
-            if json.loads(marker.read_text(encoding="utf-8")) != {"num_docs": 0}:
-                raise ValueError(f"{marker}: not an empty BM25 index")
-            return cls()
-        retriever = bm25s.BM25.load(str(folder), allow_pickle=False, load_corpus=False, show_progress=False)
-        _check_arrays(retriever.scores, retriever.vocab_dict)
-        return cls(retriever)
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The texts holding ``term`` and its count in each."""
+        number = self.vocabulary.get(term)
+        if number is None:
+            return self.texts[:0], self.counts[:0]
+        first, last = self.offsets[number], self.offsets[number + 1]
+        return self.texts[first:last], self.counts[first:last]
+
+
+def _tally(found: list[str]) -> dict[str, int]:
+    tally: dict[str, int] = {}
+    for term in found:
+        tally[term] = tally.get(term, 0) + 1
+    return tally
+
+
+def _check(vocabulary, size: int, offsets, texts, counts, lengths) -> None:
+    if not (isinstance(vocabulary, list) and all(isinstance(term, str) for term in vocabulary)):
+        raise ValueError("BM25 vocabulary is not a list of terms")
+    if len(set(vocabulary)) != len(vocabulary):
+        raise ValueError("BM25 vocabulary repeats a term")
+    if any(a.ndim != 1 or not np.issubdtype(a.dtype, np.integer) for a in (offsets, texts, counts, lengths)):
+        raise ValueError("BM25 arrays are not flat integer arrays")
+    if len(lengths) != size or len(offsets) != len(vocabulary) + 1:
+        raise ValueError("BM25 arrays do not match the index records")
+    if offsets[0] != 0 or offsets[-1] != len(texts) or np.any(np.diff(offsets) < 0) or len(counts) != len(texts):
+        raise ValueError("BM25 offsets are not a list of positions")
+    if len(texts) and (texts.min() < 0 or texts.max() >= size or counts.min() < 1):
+        raise ValueError("BM25 postings point past the texts")
+
+
+class Bm25:
+    """BM25 over the live texts of several segments, numbered globally.
+
+    ``parts`` pairs each segment's counts with the global number of each of
+    its texts (-1 for a text no longer live).
+    """
+
+    def __init__(self, parts: list[tuple[TermCounts, np.ndarray]]) -> None:
+        self.parts = parts
+        self.size = sum(int((numbers >= 0).sum()) for _, numbers in parts)
+        self._lengths = np.zeros(self.size, dtype=np.float32)
+        for counts, numbers in parts:
+            live = numbers >= 0
+            self._lengths[numbers[live]] = counts.lengths[live]
+        self._average_length = float(self._lengths.mean()) if self.size else 1.0
+
+    def _live_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Global numbers of the live texts holding ``term``, and its counts."""
+        found_texts, found_counts = [], []
+        for counts, numbers in self.parts:
+            texts, tallies = counts.postings(term)
+            if len(texts):
+                ids = numbers[texts]
+                live = ids >= 0
+                found_texts.append(ids[live])
+                found_counts.append(tallies[live])
+        if not found_texts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int32)
+        return np.concatenate(found_texts), np.concatenate(found_counts)
 
     def document_frequencies(self, query_terms) -> dict[str, int]:
-        """How many texts hold each term (0 for terms never seen)."""
-        if self._retriever is None:
-            return {term: 0 for term in query_terms}
-        indptr = self._retriever.scores["indptr"]
-        frequencies = {}
-        for term in query_terms:
-            token = self._vocab.get(term)
-            frequencies[term] = 0 if token is None else int(indptr[token + 1] - indptr[token])
-        return frequencies
+        """How many live texts hold each term (0 for terms never seen)."""
+        return {term: len(self._live_postings(term)[0]) for term in query_terms}
 
     def scores(self, query: str | list[str]) -> np.ndarray:
-        """BM25 score of every text for ``query`` (a text, or its :func:`terms`);
-        zeros when nothing matches."""
+        """BM25 score of every live text for ``query`` (a text, or its
+        :func:`terms`; a repeated term counts again); zeros when nothing
+        matches."""
         query_terms = terms(query) if isinstance(query, str) else query
-        ids = [self._vocab[t] for t in query_terms if t in self._vocab]
-        if not ids:
+        found, weights = [], []
+        for term in query_terms:
+            texts, counts = self._live_postings(term)
+            if len(texts):
+                idf = math.log(1 + (self.size - len(texts) + 0.5) / (len(texts) + 0.5))
+                norm = K1 * (1 - B + B * self._lengths[texts] / self._average_length)
+                found.append(texts)
+                weights.append(idf * counts / (norm + counts))
+        if not found:
             return np.zeros(self.size, dtype=np.float32)
-        return self._retriever.get_scores_from_ids(ids).astype(np.float32)
-
-
-def _check_arrays(scores: dict, vocab) -> None:
-    """ValueError unless the loaded BM25 arrays form one sparse matrix of
-    ``num_docs`` rows and one column per vocabulary entry."""
-    num_docs = scores.get("num_docs")
-    if not isinstance(num_docs, int) or isinstance(num_docs, bool) or num_docs < 0:
-        raise ValueError("BM25 num_docs is not a count")
-    if not isinstance(vocab, dict) or not all(
-        isinstance(term, str) and isinstance(token, int) and not isinstance(token, bool)
-        for term, token in vocab.items()
-    ):
-        raise ValueError("BM25 vocabulary is not a map of terms to ids")
-    data, indices, indptr = (np.asarray(scores[name]) for name in ("data", "indices", "indptr"))
-    if any(array.ndim != 1 for array in (data, indices, indptr)):
-        raise ValueError("BM25 arrays are not flat")
-    if not (np.issubdtype(indices.dtype, np.integer) and np.issubdtype(indptr.dtype, np.integer)
-            and np.issubdtype(data.dtype, np.floating)):
-        raise ValueError("BM25 arrays have the wrong types")
-    columns = len(indptr) - 1
-    if columns < 0 or indptr[0] != 0 or np.any(np.diff(indptr) < 0):
-        raise ValueError("BM25 indptr is not a list of offsets")
-    if indptr[-1] != len(data) or len(indices) != len(data):
-        raise ValueError("BM25 arrays differ in length")
-    if len(indices) and (indices.min() < 0 or indices.max() >= num_docs):
-        raise ValueError("BM25 indices point past the documents")
-    # bm25s adds an entry for "" past the last column; no query holds it.
-    tokens = [token for term, token in vocab.items() if term]
-    if tokens and (min(tokens) < 0 or max(tokens) >= columns):
-        raise ValueError("BM25 vocabulary points past the arrays")
+        return np.bincount(np.concatenate(found), weights=np.concatenate(weights),
+                           minlength=self.size).astype(np.float32)

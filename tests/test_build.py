@@ -10,7 +10,6 @@ from qabot.build import update_index
 from qabot.embedder import HashingEmbedder
 from qabot.index import Index, embedding_texts, passage_embedding_text
 from qabot.records import Passage, Sentence
-from qabot.storage import read_jsonl
 from support import CountingEmbedder, article, prose, write_seeds
 
 ARTICLES = {
@@ -34,7 +33,9 @@ def built(tmp_path):
 
 
 def records(folder):
-    return read_jsonl(folder / "passages.jsonl"), read_jsonl(folder / "sentences.jsonl")
+    """The index's passages and sentences, as stored records."""
+    index = Index.load(folder)
+    return [p.to_json() for p in index.passages], [s.to_json() for s in index.sentences]
 
 
 def model_texts(folder) -> set[str]:
@@ -114,8 +115,8 @@ def test_removing_a_file_removes_its_records_everywhere(built):
     assert [p["id"] for p in passages] == list(range(len(passages)))
     assert [s["id"] for s in sentences] == list(range(len(sentences)))
     index = Index.load(folder)
-    assert index.passage_vectors.ntotal == len(passages) == index.passage_bm25.size
-    assert index.sentence_vectors.ntotal == len(sentences) == index.sentence_bm25.size
+    assert len(index.vectors("passages")) == len(passages) == index.passage_bm25.size
+    assert len(index.vectors("windows")) == len(sentences) == index.sentence_bm25.size
     assert "music.txt" not in index.manifest["files"]
     assert not index.passage_bm25.scores("violin orchestra symphony").any()
     assert not index.sentence_bm25.scores("violin orchestra symphony").any()
@@ -195,7 +196,7 @@ def test_an_article_without_prose_still_builds(tmp_path):
     report = update_index(seeds, tmp_path / "index", HashingEmbedder())
     assert (report.files, report.passages, report.sentences) == (1, 0, 0)
     index = Index.load(tmp_path / "index")
-    assert index.passages == [] and index.passage_vectors.ntotal == 0
+    assert index.passages == [] and index.vectors("passages").shape == (0, index.dimension)
 
 
 def test_line_ending_change_reuses_every_vector(built):
@@ -205,7 +206,7 @@ def test_line_ending_change_reuses_every_vector(built):
     report = update_index(seeds, folder, embedder)
     assert report.changed and report.embedded == 0 and embedder.texts == []
     text = path.read_text(encoding="utf-8")
-    for record in read_jsonl(folder / "sentences.jsonl"):
+    for record in records(folder)[1]:
         if record["file"] == "garden.md":
             assert text[record["start"]:record["end"]] == record["text"]
 
@@ -217,4 +218,4 @@ def test_another_dimension_re_embeds_everything(built):
     report = update_index(seeds, folder, smaller)
     assert report.changed and report.embedded == 3 * PER_FILE
     index = Index.load(folder)
-    assert index.dimension == 64 == index.passage_vectors.d
+    assert index.dimension == 64 == index.vectors("passages").shape[1]

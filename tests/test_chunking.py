@@ -15,7 +15,7 @@ from qabot.chunking import (
     MAX_PASSAGE_WORDS, chunk_article, is_prose, line_number, line_starts, sentence_spans, word_count,
 )
 from qabot.embedder import HashingEmbedder
-from qabot.storage import read_jsonl
+from qabot.index import Index
 
 # --- generated documents -------------------------------------------------------
 # Words of two or more letters that are not abbreviations, so a period after
@@ -163,8 +163,8 @@ def test_index_records_slice_the_file_as_read(tmp_path_factory, document, newlin
     (seeds / "doc.txt").write_bytes(data.encode("utf-8"))
     (seeds / "other.md").write_text("Other\n\nThe second file has one sentence of prose here.\n", encoding="utf-8")
     update_index(seeds, root / "index", HashingEmbedder(dimension=32))
-    passages = read_jsonl(root / "index" / "passages.jsonl")
-    sentences = read_jsonl(root / "index" / "sentences.jsonl")
+    passages = [p.to_json() for p in Index.load(root / "index").passages]
+    sentences = [s.to_json() for s in Index.load(root / "index").sentences]
     for record in passages + sentences:
         read = Path(seeds / record["file"]).read_text(encoding="utf-8")
         assert read[record["start"]:record["end"]] == record["text"]

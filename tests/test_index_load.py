@@ -42,6 +42,25 @@ def truncate(path, keep=0.5):
     path.write_bytes(data[: int(len(data) * keep)])
 
 
+def segment(folder):
+    """The one segment of a freshly built index."""
+    (found,) = (folder / "segments").iterdir()
+    return found
+
+
+def _same_size_save(path, change):
+    np.save(path, change(np.load(path)))
+
+
+def _rename_segment(folder, name):
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (old,) = manifest["segments"]
+    manifest["segments"] = {name: manifest["segments"][old]}
+    for entry in manifest["files"].values():
+        entry["segment"] = name
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def manifest_with(**changes):
     def damage(folder):
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -51,12 +70,12 @@ def manifest_with(**changes):
 
 
 DAMAGE = {
-    "passages.jsonl truncated": lambda f: truncate(f / "passages.jsonl"),
-    "passages.jsonl emptied": lambda f: (f / "passages.jsonl").write_bytes(b""),
-    "passages.jsonl garbage of the same size": lambda f: (f / "passages.jsonl").write_bytes(
-        b"\xff" * (f / "passages.jsonl").stat().st_size),
-    "sentences.jsonl bad record of the same size": lambda f: (f / "sentences.jsonl").write_bytes(
-        b"[" + b" " * ((f / "sentences.jsonl").stat().st_size - 2) + b"]"),
+    "passages.jsonl truncated": lambda f: truncate(segment(f) / "passages.jsonl"),
+    "passages.jsonl emptied": lambda f: (segment(f) / "passages.jsonl").write_bytes(b""),
+    "passages.jsonl garbage of the same size": lambda f: (segment(f) / "passages.jsonl").write_bytes(
+        b"\xff" * (segment(f) / "passages.jsonl").stat().st_size),
+    "sentences.jsonl bad record of the same size": lambda f: (segment(f) / "sentences.jsonl").write_bytes(
+        b"[" + b" " * ((segment(f) / "sentences.jsonl").stat().st_size - 2) + b"]"),
     "manifest.json garbage": lambda f: (f / "manifest.json").write_bytes(b"\x00\x9f garbage {{{"),
     "manifest.json empty": lambda f: (f / "manifest.json").write_bytes(b""),
     "manifest.json truncated": lambda f: truncate(f / "manifest.json"),
@@ -70,20 +89,25 @@ DAMAGE = {
     "manifest model a string": manifest_with(model="all-MiniLM"),
     "manifest chunking missing": manifest_with(chunking=None, model={"name": "x", "dimension": 3}),
     "manifest.json deleted": lambda f: (f / "manifest.json").unlink(),
-    "sentences.faiss deleted": lambda f: (f / "sentences.faiss").unlink(),
-    "passages.faiss garbage of the same size": lambda f: (f / "passages.faiss").write_bytes(
-        b"\x01" * (f / "passages.faiss").stat().st_size),
-    "bm25 data .npy truncated": lambda f: truncate(f / "bm25-passages" / "data.csc.index.npy"),
-    "bm25 data .npy empty": lambda f: (f / "bm25-sentences" / "data.csc.index.npy").write_bytes(b""),
-    "bm25 indices .npy garbage": lambda f: (f / "bm25-passages" / "indices.csc.index.npy").write_bytes(b"junk" * 50),
-    "bm25 indptr .npy another array": lambda f: np.save(f / "bm25-sentences" / "indptr.csc.index.npy",
-                                                         np.arange(3, dtype=np.int32)),
-    "bm25 indices .npy out of range": lambda f: np.save(f / "bm25-passages" / "indices.csc.index.npy",
-                                                         np.full(2000, 10**6, dtype=np.int32)),
-    "bm25 data .npy deleted": lambda f: (f / "bm25-passages" / "data.csc.index.npy").unlink(),
-    "bm25 vocab a list": lambda f: (f / "bm25-passages" / "vocab.index.json").write_text("[1, 2]"),
-    "bm25 params garbage": lambda f: (f / "bm25-sentences" / "params.index.json").write_text("{"),
-    "bm25 folder deleted": lambda f: shutil.rmtree(f / "bm25-sentences"),
+    "manifest segments a list": manifest_with(segments=[]),
+    "manifest segment with a path for a name": lambda f: _rename_segment(f, "../s000001"),
+    "sentences.npy deleted": lambda f: (segment(f) / "sentences.npy").unlink(),
+    "passages.npy garbage of the same size": lambda f: (segment(f) / "passages.npy").write_bytes(
+        b"\x01" * (segment(f) / "passages.npy").stat().st_size),
+    "windows.npy another shape of the same size": lambda f: np.save(
+        segment(f) / "windows.npy", np.load(segment(f) / "windows.npy").reshape(-1, 2, 128)),
+    "bm25 counts .npy truncated": lambda f: truncate(segment(f) / "bm25-passages" / "counts.npy"),
+    "bm25 texts .npy empty": lambda f: (segment(f) / "bm25-sentences" / "texts.npy").write_bytes(b""),
+    "bm25 texts .npy garbage": lambda f: (segment(f) / "bm25-passages" / "texts.npy").write_bytes(b"junk" * 50),
+    "bm25 offsets .npy another array": lambda f: np.save(segment(f) / "bm25-sentences" / "offsets.npy",
+                                                          np.arange(3, dtype=np.int64)),
+    "bm25 texts .npy out of range": lambda f: _same_size_save(segment(f) / "bm25-passages" / "texts.npy",
+                                                              lambda a: np.full_like(a, 10**6)),
+    "bm25 counts .npy deleted": lambda f: (segment(f) / "bm25-passages" / "counts.npy").unlink(),
+    "bm25 vocabulary a list of numbers": lambda f: (segment(f) / "bm25-passages" / "terms.json").write_text("[1, 2]"),
+    "bm25 vocabulary garbage": lambda f: (segment(f) / "bm25-sentences" / "terms.json").write_text("{"),
+    "bm25 folder deleted": lambda f: shutil.rmtree(segment(f) / "bm25-sentences"),
+    "segment folder deleted": lambda f: shutil.rmtree(segment(f)),
 }
 
 
@@ -110,7 +134,7 @@ def test_damaged_index_is_rebuilt_and_answers(copy, damage):
 
 def test_load_fresh_index_rebuilds_a_truncated_index(copy):
     seeds, index = copy
-    truncate(index / "passages.jsonl")
+    truncate(segment(index) / "passages.jsonl")
     notices = []
     loaded, report = load_fresh_index(seeds, index, HashingEmbedder(), notice=notices.append)
     assert report is not None and report.passages == len(loaded.passages) > 0
@@ -154,7 +178,7 @@ def test_editing_a_seed_makes_the_index_stale(shipped_copy):
 def test_index_state_of_a_broken_index_is_missing(shipped_copy):
     """``index_state`` reports a broken index as "missing", as it says."""
     seeds, index = shipped_copy
-    truncate(index / "passages.jsonl")
+    truncate(segment(index) / "passages.jsonl")
     model = BundledModel()
     assert index_state(seeds, index, model) == "missing"
     assert model._model is None

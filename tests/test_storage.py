@@ -21,7 +21,7 @@ from qabot.build import update_index
 from qabot.embedder import HashingEmbedder
 from qabot.errors import IndexLoadError, QabotError
 from qabot.index import Index
-from qabot.storage import build_lock, new_folder, old_folder, read_jsonl, recover
+from qabot.storage import build_lock, new_folder, old_folder, recover
 from support import REPO, TOPICS, article, snapshot, write_seeds
 
 
@@ -204,7 +204,7 @@ def test_a_reader_during_the_swap_does_not_break_the_build(indexed, monkeypatch)
     monkeypatch.undo()
     assert readers, "the swap did not happen"
     assert report.files == 3
-    assert {p["file"] for p in read_jsonl(index / "passages.jsonl")} == {"trains.txt", "garden.txt", "music.txt"}
+    assert {p["file"] for p in (p.to_json() for p in Index.load(index).passages)} == {"trains.txt", "garden.txt", "music.txt"}
     assert not old_folder(index).exists()
 
 

@@ -1,0 +1,90 @@
+"""Stored unit vectors, searched exactly or through an approximate graph.
+
+Every vector set is kept as a plain ``.npy`` file (float32, one row per
+record), read memory-mapped. Above :data:`APPROXIMATE_ABOVE` rows a searched
+set also gets an HNSW graph (``.hnsw``, FAISS's own file format), because a
+brute-force scan of that many rows costs more than the rest of an answer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+# Rows above which a searched set gets an HNSW graph. Scanning 20,000 rows of
+# 384 floats takes about 4 ms on the 2-core machine (bench/scale.py).
+APPROXIMATE_ABOVE = 20_000
+EXACT = "exact"
+HNSW = "hnsw"
+SEARCH_KINDS = (EXACT, HNSW)
+# Graph neighbours per node and build effort: recall@10 above 0.99 against
+# exact search on the benchmark corpus at a few ms per query.
+HNSW_NEIGHBOURS = 32
+HNSW_BUILD_EFFORT = 80
+# Candidates the graph explores per query, at least.
+HNSW_SEARCH_EFFORT = 128
+
+
+def search_kind(rows: int, searched: bool) -> str:
+    """How a set of ``rows`` vectors is searched (see APPROXIMATE_ABOVE)."""
+    return HNSW if searched and rows > APPROXIMATE_ABOVE else EXACT
+
+
+def write_vectors(folder: Path, name: str, vectors: np.ndarray, kind: str) -> None:
+    """Write ``name.npy``, and ``name.hnsw`` when ``kind`` is HNSW."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    np.save(folder / f"{name}.npy", vectors, allow_pickle=False)
+    if kind == HNSW:
+        import faiss
+
+        graph = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        graph.hnsw.efConstruction = HNSW_BUILD_EFFORT
+        graph.add(vectors)
+        faiss.write_index(graph, str(folder / f"{name}.hnsw"))
+
+
+def vector_files(name: str, kind: str) -> list[str]:
+    return [f"{name}.npy"] + ([f"{name}.hnsw"] if kind == HNSW else [])
+
+
+class VectorStore:
+    """One vector set of one segment: rows by number, and a top-k search."""
+
+    def __init__(self, rows: np.ndarray, graph=None) -> None:
+        self.rows = rows
+        self.graph = graph
+
+    @classmethod
+    def load(cls, folder: Path, name: str, kind: str, count: int, dimension: int) -> "VectorStore":
+        """ValueError unless the files hold ``count`` vectors of ``dimension``."""
+        rows = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        if rows.dtype != np.float32 or rows.shape != (count, dimension):
+            raise ValueError(f"{name}.npy does not match the index records")
+        graph = None
+        if kind == HNSW:
+            import faiss
+
+            graph = faiss.read_index(str(folder / f"{name}.hnsw"))
+            if graph.ntotal != count or graph.d != dimension:
+                raise ValueError(f"{name}.hnsw does not match the index records")
+        return cls(rows, graph)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def search(self, query: np.ndarray, k: int, exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Inner products and row numbers of the ``k`` best rows for one
+        query vector, best first (fewer when the set is smaller)."""
+        k = min(k, len(self.rows))
+        if k <= 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        if self.graph is not None and not exact:
+            self.graph.hnsw.efSearch = max(HNSW_SEARCH_EFFORT, k)
+            scores, ids = self.graph.search(np.asarray(query, np.float32)[None, :], k)
+            keep = ids[0] >= 0
+            return scores[0][keep], ids[0][keep].astype(np.int64)
+        scores = np.asarray(self.rows @ query, dtype=np.float32)
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return scores[top], top.astype(np.int64)
