@@ -33,12 +33,17 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
+# The short English stop list that search engines commonly use (Lucene's),
+# plus question words: they say what is asked, not what to match.
+_STOPWORDS = frozenset("""
+a an and are as at be but by for if in into is it no not of on or such that the their then there
+these they this to was will with
+who whom whose what when where which why how
+""".split())
 
-    # Question words say what is asked, not what to match.
-    return frozenset(STOPWORDS_EN) | {"who", "whom", "whose", "what", "when", "where", "which", "why", "how"}
+
+def stopwords() -> frozenset[str]:
+    return _STOPWORDS
 
 
 def words(text: str) -> list[str]:

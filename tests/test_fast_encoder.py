@@ -59,18 +59,19 @@ def test_questions_go_through_the_export_once_attached(exported, real_model):
 
 
 @pytest.mark.model
-def test_ask_beside_an_export_never_imports_torch(exported, shipped_copy):
+def test_ask_beside_an_export_never_imports_torch_or_scipy(exported, shipped_copy):
     seeds, index = shipped_copy
     shutil.copytree(exported, onnx_folder(index))
     script = (
         "import sys, json; from qabot.cli import main; "
         "code = main(['ask', 'How many missiles did Iran fire?', '--json']); "
-        "print(json.dumps({'code': code, 'torch': 'torch' in sys.modules}))"
+        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'scipy', 'bm25s') if m in sys.modules); "
+        "print(json.dumps({'code': code, 'heavy': heavy}))"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=seeds.parent, capture_output=True, text=True,
                             timeout=120, env={"PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin"})
     answer, status = (json.loads(line) for line in result.stdout.splitlines())
-    assert status == {"code": 0, "torch": False}
+    assert status == {"code": 0, "heavy": []}
     assert answer["answer"].startswith("PENTAGON - Iran fired more than a dozen")
     assert answer["source"]["line"] == 7
 
