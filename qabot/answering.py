@@ -133,13 +133,31 @@ def _bigrams(text: str) -> frozenset[tuple[str, str]]:
 
 def _standout(scores: np.ndarray) -> float:
     """How far the best score stands above the others (in standard deviations
-    of the top hits): an answer stands out, a chance match does not."""
+    of the top hits): an answer stands out, a chance match does not.
+
+    ``scores`` is 0 beyond the search's top hits; those zeros are left out
+    (partitioning a large array of equal values is slow)."""
+    if len(scores) > DENSE_HITS:
+        scores = scores[np.flatnonzero(scores)]
     if len(scores) > DENSE_HITS:
         scores = np.partition(scores, len(scores) - DENSE_HITS)[-DENSE_HITS:]
     top = np.sort(scores)[::-1]
     if len(top) < 2:
         return 0.0
     return float((top[0] - top.mean()) / (top.std() + 1e-6))
+
+
+def _top(scores: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` highest scores, highest first. Looks among
+    the non-zero scores when there are enough (most are 0 in a large index,
+    and partitioning many equal values is slow)."""
+    count = min(count, len(scores))
+    pool = np.flatnonzero(scores) if len(scores) > 4 * count else np.arange(len(scores))
+    if len(pool) < count:
+        pool = np.arange(len(scores))
+    if count < len(pool):
+        pool = pool[np.argpartition(-scores[pool], count - 1)[:count]]
+    return pool[np.argsort(-scores[pool], kind="stable")]
 
 
 def _logistic(x: float) -> float:
@@ -226,9 +244,7 @@ class Answerer:
         sb = _scaled(self.index.sentence_bm25.scores(question_terms))
         pb = _scaled(self.index.passage_bm25.scores(terms(where) if context else question_terms))
         first = self._first_stage(sd, sb, pd, pb)
-        count = min(self.weights.candidates, len(first))
-        candidates = np.argpartition(-first, count - 1)[:count]
-        candidates = candidates[np.argsort(-first[candidates], kind="stable")]
+        candidates = _top(first, self.weights.candidates)
         passage_scores = self._passage_scores(pd, pb)
         features, confidence_features = self._features(query, question_terms, vector, candidates, sd, sb, pd, pb)
         return Evidence(query, sd, sb, pd, pb, passage_scores, candidates, first[candidates],
@@ -312,6 +328,6 @@ class Answerer:
         return Answer(question, best, passage, citation, confidence, scored, ranked)
 
     def _top_passages(self, scores: np.ndarray, k: int) -> list[ScoredPassage]:
-        top = np.argsort(-scores, kind="stable")[:max(k, 0)]
+        top = _top(scores, max(k, 0))
         passages = self.index.passages
         return [ScoredPassage(passages[i], self.display_path(passages[i].file), float(scores[i])) for i in top]
