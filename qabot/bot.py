@@ -51,15 +51,16 @@ def load_fresh_index(
     stale (``notice`` is told why); the build report, or None if none ran."""
     refuse_non_folder(folder)
     article_paths(seeds)  # no articles: say so before talking of the index
+    damaged = False
     try:
         if is_fresh(read_manifest(folder), seeds, embedder):
             return _load(folder, embedder), None
         reason = f"articles in {str(seeds)!r} changed; updating the index"
     except IndexLoadError as error:
-        reason = f"{error}; building it"
+        reason, damaged = f"{error}; building it", True
     if notice:
         notice(reason)
-    report = update_index(seeds, folder, embedder, progress=progress)
+    report = update_index(seeds, folder, embedder, progress=progress, verify=damaged)
     return _load(folder, embedder), report
 
 

@@ -211,13 +211,16 @@ def update_index(
     embedder: Embedder,
     force: bool = False,
     progress: BuildProgress | None = None,
+    verify: bool = False,
 ) -> BuildReport:
     """Bring the index in ``folder`` up to date with the articles in ``seeds``.
 
     Only passages and sentences whose text is new are embedded; the rest
     reuse their stored vectors, and segments of unchanged articles are
     carried over untouched (see :func:`plan_update`). Nothing is written when
-    all is current, unless ``force``.
+    all is current, unless ``force``. "Current" means the manifest matches
+    the articles and every file has its recorded size; with ``verify`` the
+    index must also load (a reader that failed to load it asks for this).
     """
     began = time.perf_counter()
     refuse_non_folder(folder)
@@ -228,7 +231,8 @@ def update_index(
         hashes = {article.name: article.sha256 for article in articles}
         if not force and manifest and is_fresh(manifest, seeds, embedder, hashes):
             try:
-                _load_current(folder, embedder)
+                if verify:
+                    _load_current(folder, embedder)
                 return BuildReport(len(articles), manifest["counts"]["passages"], manifest["counts"]["sentences"],
                                    0, manifest["counts"]["passages"], 0, time.perf_counter() - began, changed=False)
             except IndexLoadError:

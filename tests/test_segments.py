@@ -175,3 +175,15 @@ def test_bm25_over_segments_equals_bm25_over_all_texts(tmp_path):
     for query in ("violin orchestra rehearsal", "storm coast", "treasury"):
         assert np.allclose(parts.scores(query), whole.scores(query), rtol=1e-5)
         assert parts.document_frequencies(query.split()) == whole.document_frequencies(query.split())
+
+
+def test_an_unchanged_corpus_is_checked_without_loading_the_index(tmp_path, monkeypatch):
+    """`qabot index` on a current index stays instant however large it is;
+    a reader that failed to load the index asks for the full check."""
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    update_index(seeds, tmp_path / "index", HashingEmbedder())
+    segment = next((tmp_path / "index" / "segments").iterdir())
+    (segment / "passages.jsonl").write_bytes(b"\xff" * (segment / "passages.jsonl").stat().st_size)
+    assert not update_index(seeds, tmp_path / "index", HashingEmbedder()).changed
+    assert update_index(seeds, tmp_path / "index", HashingEmbedder(), verify=True).changed
+    Index.load(tmp_path / "index")
