@@ -60,6 +60,8 @@ class OnnxEncoder:
 
             options = onnxruntime.SessionOptions()
             options.log_severity_level = 3
+            # Threads that spin after a question steal the CPU that search needs.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             session = onnxruntime.InferenceSession(
                 str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"])
             tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
