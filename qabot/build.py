@@ -24,7 +24,8 @@ from qabot.segments import RECORDS_OF, SEGMENTS, read_rows, read_vectors, segmen
 from qabot.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
 from qabot.vectors import EXACT
 
-# progress(stage, done, total): stage is "embedding"; called as work is done.
+# progress(stage, done, total): stage is "embedding", then "search graph of
+# <set>" for a large set; called as work is done.
 BuildProgress = Callable[[str, int, int], None]
 # A build carries over at most this many segments (besides its new one).
 MAX_SEGMENTS = 8
@@ -245,7 +246,7 @@ def update_index(
             reuse = {}  # unreadable old rows: embed again
         embedded = sum(p.hash not in reuse for p in passages)
         vectors = _embed(embedding_texts(passages, sentences), reuse, embedder, progress)
-        new_manifest = _write(folder, manifest, plan, passages, sentences, files, vectors, embedder)
+        new_manifest = _write(folder, manifest, plan, passages, sentences, files, vectors, embedder, progress)
         old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
         removed = old_passages - Counter(h for entry in new_manifest["files"].values() for h in entry["passages"])
         counts = new_manifest["counts"]
@@ -256,7 +257,8 @@ def update_index(
         )
 
 
-def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files, vectors, embedder) -> dict:
+def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files, vectors, embedder,
+           progress: BuildProgress | None) -> dict:
     """Swap in a new index folder: the kept segments linked from the old
     one, a new segment for the rebuilt articles; return its manifest."""
     segments = {name: manifest["segments"][name] for name in plan.kept_segments}
@@ -266,7 +268,7 @@ def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files,
             link_tree(folder / SEGMENTS / name, staging / SEGMENTS / name)
         if plan.rebuilt:
             name = segment_name(number)
-            segments[name] = write_segment(staging / SEGMENTS / name, passages, sentences, vectors)
+            segments[name] = write_segment(staging / SEGMENTS / name, passages, sentences, vectors, progress)
             files = {file: {**entry, "segment": name} for file, entry in files.items()}
             number += 1
         all_files = {**plan.kept_files, **files}

@@ -50,15 +50,15 @@ def segment_files(entry: dict) -> list[str]:
 
 
 def write_segment(folder: Path, passages: list[Passage], sentences: list[Sentence],
-                  vectors: dict[str, np.ndarray]) -> dict:
+                  vectors: dict[str, np.ndarray], progress=None) -> dict:
     """Write one segment; return its manifest entry. Records are numbered
-    from 0 within the segment."""
+    from 0 within the segment; ``progress`` hears of search graphs built."""
     folder.mkdir(parents=True)
     write_jsonl(folder / "passages.jsonl", (p.to_json() for p in passages))
     write_jsonl(folder / "sentences.jsonl", (s.to_json() for s in sentences))
     kinds = {name: search_kind(len(vectors[name]), name in SEARCHED) for name in VECTOR_SETS}
     for name in VECTOR_SETS:
-        write_vectors(folder, name, vectors[name], kinds[name])
+        write_vectors(folder, name, vectors[name], kinds[name], progress)
     TermCounts.build([p.text for p in passages]).save(folder / "bm25-passages")
     TermCounts.build([s.text for s in sentences]).save(folder / "bm25-sentences")
     return {"passages": len(passages), "sentences": len(sentences), "search": kinds}

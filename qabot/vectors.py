@@ -9,6 +9,7 @@ brute-force scan of that many rows costs more than the rest of an answer.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -32,8 +33,15 @@ def search_kind(rows: int, searched: bool) -> str:
     return HNSW if searched and rows > APPROXIMATE_ABOVE else EXACT
 
 
-def write_vectors(folder: Path, name: str, vectors: np.ndarray, kind: str) -> None:
-    """Write ``name.npy``, and ``name.hnsw`` when ``kind`` is HNSW."""
+# Rows added to a graph between two progress reports.
+GRAPH_STEP = 10_000
+
+
+def write_vectors(folder: Path, name: str, vectors: np.ndarray, kind: str,
+                  progress: Callable[[str, int, int], None] | None = None) -> None:
+    """Write ``name.npy``, and ``name.hnsw`` when ``kind`` is HNSW (minutes
+    for a few hundred thousand rows: ``progress(stage, done, total)`` hears
+    of each step)."""
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     np.save(folder / f"{name}.npy", vectors, allow_pickle=False)
     if kind == HNSW:
@@ -41,7 +49,10 @@ def write_vectors(folder: Path, name: str, vectors: np.ndarray, kind: str) -> No
 
         graph = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
         graph.hnsw.efConstruction = HNSW_BUILD_EFFORT
-        graph.add(vectors)
+        for first in range(0, len(vectors), GRAPH_STEP):
+            graph.add(vectors[first:first + GRAPH_STEP])
+            if progress:
+                progress(f"search graph of {name}", min(first + GRAPH_STEP, len(vectors)), len(vectors))
         faiss.write_index(graph, str(folder / f"{name}.hnsw"))
 
 

@@ -187,3 +187,15 @@ def test_an_unchanged_corpus_is_checked_without_loading_the_index(tmp_path, monk
     assert not update_index(seeds, tmp_path / "index", HashingEmbedder()).changed
     assert update_index(seeds, tmp_path / "index", HashingEmbedder(), verify=True).changed
     Index.load(tmp_path / "index")
+
+
+def test_building_a_search_graph_reports_progress(tmp_path, small_graphs, monkeypatch):
+    monkeypatch.setattr(qabot.vectors, "GRAPH_STEP", 10)
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    calls = []
+    update_index(seeds, tmp_path / "index", HashingEmbedder(), progress=lambda *a: calls.append(a))
+    index = Index.load(tmp_path / "index")
+    graph = [(done, total) for stage, done, total in calls if stage == "search graph of sentences"]
+    assert graph[-1] == (len(index.sentences), len(index.sentences))
+    assert [done for done, _ in graph] == list(range(10, len(index.sentences), 10)) + [len(index.sentences)]
+    assert {stage for stage, _, _ in calls} == {"embedding", "search graph of passages", "search graph of sentences"}
