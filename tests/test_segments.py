@@ -199,3 +199,20 @@ def test_building_a_search_graph_reports_progress(tmp_path, small_graphs, monkey
     assert graph[-1] == (len(index.sentences), len(index.sentences))
     assert [done for done, _ in graph] == list(range(10, len(index.sentences), 10)) + [len(index.sentences)]
     assert {stage for stage, _, _ in calls} == {"embedding", "search graph of passages", "search graph of sentences"}
+
+
+@pytest.mark.parametrize("damage", ["garbage", "another graph"])
+def test_a_damaged_search_graph_is_refused(tmp_path, small_graphs, damage):
+    from qabot.errors import IndexLoadError
+
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    update_index(seeds, tmp_path / "index", HashingEmbedder())
+    graph = next((tmp_path / "index" / "segments").iterdir()) / "sentences.hnsw"
+    other = next((tmp_path / "index" / "segments").iterdir()) / "passages.hnsw"
+    size = graph.stat().st_size
+    if damage == "garbage":
+        graph.write_bytes(b"\x07" * size)
+    else:  # a readable graph of the wrong rows, padded to the recorded size
+        graph.write_bytes(other.read_bytes()[:size].ljust(size, b"\0"))
+    with pytest.raises(IndexLoadError):
+        Index.load(tmp_path / "index")
