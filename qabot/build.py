@@ -161,22 +161,33 @@ def plan_update(manifest: dict, articles: list[Article], force: bool) -> Plan:
 def _previous_vectors(folder: Path, reusable: dict[str, dict], dimension: int) -> dict[str, np.ndarray]:
     """Vectors of the old index's ``reusable`` articles, by hash of the text
     embedded for them."""
-    reuse: dict[str, np.ndarray] = {}
+    by_segment: dict[str, list[dict]] = {}
     for entry in reusable.values():
-        segment = folder / SEGMENTS / entry["segment"]
-        first_passage, end_passage = entry["rows"]["passages"]
-        first_sentence, end_sentence = entry["rows"]["sentences"]
-        passages = [Passage(**{**row, "id": row["id"] - first_passage,
-                               "first_sentence": row["first_sentence"] - first_sentence})
-                    for row in read_rows(segment, "passages", first_passage, end_passage)]
-        sentences = [Sentence(**{**row, "id": row["id"] - first_sentence, "passage": row["passage"] - first_passage})
-                     for row in read_rows(segment, "sentences", first_sentence, end_sentence)]
-        for name, texts in embedding_texts(passages, sentences).items():
-            start, end = entry["rows"][RECORDS_OF[name]]
-            for text, vector in zip(texts, read_vectors(segment, name, start, end)):
-                if vector.shape == (dimension,):
-                    reuse[content_hash(text)] = vector
+        by_segment.setdefault(entry["segment"], []).append(entry)
+    reuse: dict[str, np.ndarray] = {}
+    for name, entries in by_segment.items():
+        segment = folder / SEGMENTS / name
+        spans = {records: [tuple(e["rows"][records]) for e in entries] for records in ("passages", "sentences")}
+        passage_rows = read_rows(segment, "passages", spans["passages"])
+        sentence_rows = read_rows(segment, "sentences", spans["sentences"])
+        for entry, passages, sentences in zip(entries, passage_rows, sentence_rows):
+            _add_reusable(reuse, segment, entry, passages, sentences, dimension)
     return reuse
+
+
+def _add_reusable(reuse: dict, segment: Path, entry: dict, passage_rows: list[dict],
+                  sentence_rows: list[dict], dimension: int) -> None:
+    """Add one old article's vectors to ``reuse``, keyed by text hash."""
+    first_passage, first_sentence = entry["rows"]["passages"][0], entry["rows"]["sentences"][0]
+    passages = [Passage(**{**row, "id": row["id"] - first_passage,
+                           "first_sentence": row["first_sentence"] - first_sentence}) for row in passage_rows]
+    sentences = [Sentence(**{**row, "id": row["id"] - first_sentence, "passage": row["passage"] - first_passage})
+                 for row in sentence_rows]
+    for name, texts in embedding_texts(passages, sentences).items():
+        start, end = entry["rows"][RECORDS_OF[name]]
+        for text, vector in zip(texts, read_vectors(segment, name, start, end)):
+            if vector.shape == (dimension,):
+                reuse[content_hash(text)] = vector
 
 
 def _embed(texts_by_set, reuse, embedder, progress) -> dict[str, np.ndarray]:

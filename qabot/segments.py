@@ -64,12 +64,20 @@ def write_segment(folder: Path, passages: list[Passage], sentences: list[Sentenc
     return {"passages": len(passages), "sentences": len(sentences), "search": kinds}
 
 
-def read_rows(folder: Path, records: str, start: int, end: int) -> list[dict]:
-    """Records ``start`` to ``end`` (exclusive) of one record set, parsed."""
+def read_rows(folder: Path, records: str, spans: list[tuple[int, int]]) -> list[list[dict]]:
+    """The records of each span ``(start, end)`` of one record set, parsed;
+    the file is read once, however many spans are asked for."""
     import json
 
+    wanted = np.zeros(max((end for _, end in spans), default=0), dtype=bool)
+    for start, end in spans:
+        wanted[start:end] = True
+    found: dict[int, dict] = {}
     with open(folder / f"{records}.jsonl", encoding="utf-8") as handle:
-        return [json.loads(line) for line in itertools.islice(handle, start, end)]
+        for number, line in enumerate(itertools.islice(handle, len(wanted))):
+            if wanted[number]:
+                found[number] = json.loads(line)
+    return [[found[number] for number in range(start, end)] for start, end in spans]
 
 
 def read_vectors(folder: Path, name: str, start: int, end: int) -> np.ndarray:
