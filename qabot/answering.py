@@ -149,10 +149,10 @@ def _standout(scores: np.ndarray) -> float:
 
 def _top(scores: np.ndarray, count: int) -> np.ndarray:
     """Positions of the ``count`` highest scores, highest first. Looks among
-    the non-zero scores when there are enough (most are 0 in a large index,
+    the positive scores when there are enough (most are 0 in a large index,
     and partitioning many equal values is slow)."""
     count = min(count, len(scores))
-    pool = np.flatnonzero(scores) if len(scores) > 4 * count else np.arange(len(scores))
+    pool = np.flatnonzero(scores > 0) if len(scores) > 4 * count else np.arange(len(scores))
     if len(pool) < count:
         pool = np.arange(len(scores))
     if count < len(pool):

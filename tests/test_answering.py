@@ -183,3 +183,15 @@ def test_model_answers_the_missile_question_with_its_citation(shipped_copy, real
     c = answer.citation
     assert c.line == 7
     assert Path(c.file).read_text(encoding="utf-8")[c.start:c.end] == answer.text
+
+
+def test_top_scores_are_found_among_many_zeros_and_negatives():
+    from qabot.answering import _top
+
+    rng = np.random.default_rng(3)
+    for positives in (0, 5, 40, 500):
+        scores = np.zeros(5000, dtype=np.float32)
+        scores[rng.choice(5000, 300, replace=False)] = -rng.random(300)
+        scores[rng.choice(np.flatnonzero(scores == 0), positives, replace=False)] = rng.random(positives) + 0.01
+        expected = np.argsort(-scores, kind="stable")[:40]
+        assert list(scores[_top(scores, 40)]) == list(scores[expected])
