@@ -37,14 +37,18 @@ DENSE_HITS = 256
 FEATURES = (
     "sentence_bm25", "passage_dense", "passage_bm25", "coverage", "novelty", "answer_kind",
     "log_length", "window_coverage", "sentence_dense", "window_dense", "bigram_coverage",
-    "opens_passage",
+    "opens_passage", "passage_coverage",
     # The three similarities again, scaled by how little of the question's
     # words the best candidate holds: paraphrases lean on meaning.
     "passage_dense_paraphrase", "sentence_dense_paraphrase", "window_dense_paraphrase",
+    # The sentence's two similarities squared: a close match counts for
+    # more than its cosine alone says.
+    "sentence_dense_squared", "window_dense_squared",
 )
-# Columns of FEATURES that the paraphrase features are made from.
+# Columns of FEATURES that the paraphrase and squared features are made from.
 _COVERAGE = FEATURES.index("coverage")
 _SIMILARITIES = [FEATURES.index(name) for name in ("passage_dense", "sentence_dense", "window_dense")]
+_SQUARED = [FEATURES.index(name) for name in ("sentence_dense", "window_dense")]
 CONFIDENCE_FEATURES = (
     "best_sentence_dense", "best_passage_dense", "best_coverage", "corpus_coverage",
     "sentence_dense_standout", "passage_dense_standout", "log_sentences",
@@ -63,7 +67,8 @@ class Weights:
     candidates: int = 40
     # Second stage: one weight per name in FEATURES.
     ranking: tuple[float, ...] = (
-        0.86, 2.34, 1.48, 3.74, 1.29, 1.84, 0.0, 3.03, 4.21, 3.05, 2.37, -0.28, 5.51, 6.01, 5.75)
+        1.13, 2.53, 0.83, 3.35, 1.61, 1.83, 0.05, 2.19, -2.59, -2.52, 2.37, -0.3, 2.01, 6.23, 5.67, 5.83,
+        6.51, 4.92)
     # Confidence: logistic over CONFIDENCE_FEATURES, then a bias.
     # Fitted on SQuAD half A and the project's own questions (which are
     # harder paraphrases), so that 0.5 keeps both kinds answered.
@@ -200,9 +205,13 @@ class Answerer:
         self._next = np.where(np.r_[same, False], ids + 1, ids)
         self._terms = lru_cache(maxsize=100_000)(self._sentence_terms)
         self._bigrams = lru_cache(maxsize=100_000)(self._sentence_bigrams)
+        self._passage_terms = lru_cache(maxsize=100_000)(self._terms_of_passage)
 
     def _sentence_terms(self, sentence_id: int) -> frozenset[str]:
         return frozenset(terms(self.index.sentences[sentence_id].text))
+
+    def _terms_of_passage(self, passage_id: int) -> frozenset[str]:
+        return frozenset(terms(self.index.passages[passage_id].text))
 
     def _sentence_bigrams(self, sentence_id: int) -> frozenset[tuple[str, str]]:
         return _bigrams(self.index.sentences[sentence_id].text)
@@ -282,10 +291,12 @@ class Answerer:
                 sd[i], window_sim,
                 len(question_bigrams & self._bigrams(int(i))) / max(len(question_bigrams), 1),
                 float(self._previous[i] == i),
+                coverage(question_terms, self._passage_terms(int(p)), weight),
             ))
-        plain = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES) - len(_SIMILARITIES))
+        made = len(_SIMILARITIES) + len(_SQUARED)
+        plain = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES) - made)
         unmatched = 1.0 - plain[:, _COVERAGE].max(initial=0.0)
-        features = np.hstack([plain, unmatched * plain[:, _SIMILARITIES]])
+        features = np.hstack([plain, unmatched * plain[:, _SIMILARITIES], plain[:, _SQUARED] ** 2])
         in_corpus = {t for t, f in frequencies.items() if f > 0}
         confidence_features = np.array([
             float(sd.max(initial=0.0)), float(pd.max(initial=0.0)),
