@@ -236,7 +236,9 @@ class Answerer:
             return sd + w[2] * pd[par]
         if self.mode == "bm25":
             return sb + w[3] * pb[par]
-        return w[0] * sd + w[1] * sb + w[2] * pd[par] + w[3] * pb[par]
+        # The passages' share is summed over passages, then spread to their
+        # sentences in one step (there are several sentences per passage).
+        return w[0] * sd + w[1] * sb + (w[2] * pd + w[3] * pb)[par]
 
     def evidence(self, query: str, context: str | None = None) -> Evidence:
         """Measure ``query`` against the index (see :data:`FEATURES`).

@@ -158,8 +158,11 @@ class Bm25:
             live = numbers >= 0
             self._lengths[numbers[live]] = counts.lengths[live]
         self._average_length = float(self._lengths.mean()) if self.size else 1.0
+        # A question's terms are looked up for its scores and again for their
+        # document frequencies; recent ones are kept (they never change).
+        self._live_postings = lru_cache(maxsize=32)(self._find_live_postings)
 
-    def _live_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+    def _find_live_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Global numbers of the live texts holding ``term``, and its counts."""
         found_texts, found_counts = [], []
         for counts, numbers in self.parts:
