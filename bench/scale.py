@@ -77,6 +77,7 @@ from pathlib import Path
 import numpy as np
 
 import synthetic
+from latency import TimedEmbedder
 from qabot.answering import Answerer
 from qabot.build import update_index
 from qabot.embedder import BundledModel
@@ -147,22 +148,6 @@ class ProgressLine:
     def close(self) -> None:
         if self.total:
             print(file=sys.stderr, flush=True)
-
-
-class TimedEmbedder:
-    """Wraps the model and records how long the last encode call took."""
-
-    def __init__(self, inner) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self.last_ms = 0.0
-
-    def encode(self, texts, progress=None):
-        began = time.perf_counter()
-        vectors = self.inner.encode(texts, progress)
-        self.last_ms = (time.perf_counter() - began) * 1000
-        return vectors
 
 
 class StandInVectors:

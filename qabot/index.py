@@ -324,7 +324,3 @@ class Index:
         """All live vectors of one of VECTOR_SETS, in record order."""
         count = len(self.passages) if RECORDS_OF[which] == "passages" else len(self.sentences)
         return self.vectors_of(which, np.arange(count))
-
-    def search_kinds(self) -> dict[str, dict[str, str]]:
-        """How each segment's vector sets are searched, as the manifest says."""
-        return {name: dict(entry["search"]) for name, entry in self.manifest["segments"].items()}
