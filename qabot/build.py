@@ -14,6 +14,7 @@ import numpy as np
 from qabot.articles import Article, file_hashes, read_articles
 from qabot.chunking import chunk_article
 from qabot.embedder import Embedder
+from qabot.embedding_cache import CHUNK, EmbeddingCache, cache_folder
 from qabot.errors import IndexLoadError
 from qabot.index import (
     FORMAT, MANIFEST, Index, check_file_sizes, chunking_settings, data_file_sizes, embedding_texts,
@@ -190,15 +191,26 @@ def _add_reusable(reuse: dict, segment: Path, entry: dict, passage_rows: list[di
                 reuse[content_hash(text)] = vector
 
 
-def _embed(texts_by_set, reuse, embedder, progress) -> dict[str, np.ndarray]:
+def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache) -> dict[str, np.ndarray]:
     """Vectors for every text: reused by content hash where possible, and
-    each distinct new text embedded once."""
+    each distinct new text embedded once, saved to ``cache`` as it goes."""
     keys = {name: [content_hash(t) for t in texts] for name, texts in texts_by_set.items()}
+    known = dict(reuse)
+    known.update(cache.load())
     missing: dict[str, str] = {}
     for name, texts in texts_by_set.items():
         for key, text in zip(keys[name], texts):
-            if key not in reuse:
+            if key not in known:
                 missing.setdefault(key, text)
+    _embed_missing(missing, known, embedder, progress, cache)
+    return {
+        name: np.array([known[key] for key in keys[name]], dtype=np.float32).reshape(-1, embedder.dimension)
+        for name in texts_by_set
+    }
+
+
+def _embed_missing(missing: dict[str, str], known: dict, embedder, progress, cache: EmbeddingCache) -> None:
+    """Embed ``missing`` (hash: text) into ``known``, a chunk at a time."""
     done = [0]
 
     def step(n: int) -> None:
@@ -208,13 +220,14 @@ def _embed(texts_by_set, reuse, embedder, progress) -> dict[str, np.ndarray]:
 
     if progress:
         progress("embedding", 0, len(missing))
-    fresh = embedder.encode(list(missing.values()), progress=step)
-    known = dict(reuse)
-    known.update(zip(missing, fresh))
-    return {
-        name: np.array([known[key] for key in keys[name]], dtype=np.float32).reshape(-1, embedder.dimension)
-        for name in texts_by_set
-    }
+    pending = list(missing.items())
+    for first in range(0, len(pending), CHUNK):
+        chunk = pending[first:first + CHUNK]
+        vectors = embedder.encode([text for _, text in chunk], progress=step)
+        chunk_keys = [key for key, _ in chunk]
+        known.update(zip(chunk_keys, vectors))
+        if len(pending) > CHUNK:  # worth keeping: more than one chunk to do
+            cache.add(chunk_keys, vectors)
 
 
 def update_index(
@@ -256,8 +269,12 @@ def update_index(
         except (OSError, ValueError, KeyError, TypeError):
             reuse = {}  # unreadable old rows: embed again
         embedded = sum(p.hash not in reuse for p in passages)
-        vectors = _embed(embedding_texts(passages, sentences), reuse, embedder, progress)
+        cache = EmbeddingCache(cache_folder(folder), embedder.name, embedder.dimension)
+        if force:
+            cache.clear()
+        vectors = _embed(embedding_texts(passages, sentences), reuse, embedder, progress, cache)
         new_manifest = _write(folder, manifest, plan, passages, sentences, files, vectors, embedder, progress)
+        cache.clear()
         old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
         removed = old_passages - Counter(h for entry in new_manifest["files"].values() for h in entry["passages"])
         counts = new_manifest["counts"]

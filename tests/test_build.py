@@ -219,3 +219,49 @@ def test_another_dimension_re_embeds_everything(built):
     assert report.changed and report.embedded == 3 * PER_FILE
     index = Index.load(folder)
     assert index.dimension == 64 == index.vectors("passages").shape[1]
+
+
+class CrashingEmbedder(CountingEmbedder):
+    """Stops the build (as a crash or Ctrl-C would) after ``limit`` texts."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def encode(self, texts, progress=None):
+        if len(self.texts) + len(list(texts)) > self.limit:
+            raise KeyboardInterrupt
+        return super().encode(texts, progress)
+
+
+def test_an_interrupted_build_keeps_what_it_embedded(tmp_path, monkeypatch):
+    import qabot.build
+    from qabot.embedding_cache import cache_folder
+
+    monkeypatch.setattr(qabot.build, "CHUNK", 4)
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    crashing = CrashingEmbedder(limit=10)
+    with pytest.raises(KeyboardInterrupt):
+        update_index(seeds, tmp_path / "index", crashing)
+    assert len(crashing.texts) == 8 and not (tmp_path / "index").exists()
+    embedder = CountingEmbedder()
+    update_index(seeds, tmp_path / "index", embedder)
+    every = model_texts(tmp_path / "index")
+    assert set(embedder.texts) == every - set(crashing.texts) and len(embedder.texts) == len(every) - 8
+    assert not cache_folder(tmp_path / "index").exists(), "a finished build removes what it kept"
+    fresh = tmp_path / "fresh"
+    update_index(seeds, fresh, HashingEmbedder())
+    assert np.array_equal(Index.load(fresh).vectors("windows"), Index.load(tmp_path / "index").vectors("windows"))
+
+
+def test_kept_vectors_of_another_model_are_not_used(tmp_path, monkeypatch):
+    import qabot.build
+
+    monkeypatch.setattr(qabot.build, "CHUNK", 4)
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    with pytest.raises(KeyboardInterrupt):
+        update_index(seeds, tmp_path / "index", CrashingEmbedder(limit=10))
+    other = CountingEmbedder(HashingEmbedder(dimension=64))
+    update_index(seeds, tmp_path / "index", other)
+    assert len(other.texts) == len(model_texts(tmp_path / "index"))
+    assert not (tmp_path / "index.qabot-embedding-cache").exists()

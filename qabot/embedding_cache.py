@@ -1,0 +1,71 @@
+"""Vectors a build has embedded but not yet written into the index.
+
+A first build of a large archive embeds for hours. The build saves what it
+has embedded every :data:`CHUNK` texts into a folder beside the index, so
+that a crash or Ctrl-C loses at most one chunk: the next build reads them
+back instead of embedding again. A finished build removes the folder.
+Plain ``.npy`` files: the text hashes of each chunk, and their vectors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+# Texts embedded between two saves.
+CHUNK = 2048
+META = "meta.json"
+
+
+def cache_folder(index_folder: Path) -> Path:
+    return index_folder.with_name(index_folder.name + ".qabot-embedding-cache")
+
+
+class EmbeddingCache:
+    """Chunks of (text hash, vector) made by one model."""
+
+    def __init__(self, folder: Path, model: str, dimension: int) -> None:
+        self.folder = folder
+        self.meta = {"model": model, "dimension": dimension}
+
+    def load(self) -> dict[str, np.ndarray]:
+        """Every saved vector by text hash; empty when there are none, or
+        they were made by another model, or the files are damaged."""
+        try:
+            meta = json.loads((self.folder / META).read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            meta = None
+        if meta != self.meta:
+            self.clear()  # another model's, or unreadable: start afresh
+            return {}
+        found: dict[str, np.ndarray] = {}
+        for keys_path in sorted(self.folder.glob("keys-*.npy")):
+            try:
+                keys = np.load(keys_path, allow_pickle=False)
+                vectors = np.load(keys_path.with_name(keys_path.name.replace("keys-", "vectors-")),
+                                  allow_pickle=False)
+                if vectors.shape == (len(keys), self.meta["dimension"]) and vectors.dtype == np.float32:
+                    found.update(zip((key.decode("ascii") for key in keys), vectors))
+            except (OSError, ValueError, UnicodeDecodeError):
+                continue  # a chunk the crash cut short
+        return found
+
+    def add(self, keys: list[str], vectors: np.ndarray) -> None:
+        """Save one chunk; the vectors file is renamed into place last, so a
+        half-written chunk is never read."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        meta = self.folder / META
+        if not meta.is_file():
+            meta.write_text(json.dumps(self.meta) + "\n", encoding="utf-8")
+        number = len(list(self.folder.glob("keys-*.npy")))
+        np.save(self.folder / f"keys-{number:06d}.npy", np.array(keys, dtype="S"), allow_pickle=False)
+        partial = self.folder / f"partial-{number:06d}.npy"
+        np.save(partial, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+        os.replace(partial, self.folder / f"vectors-{number:06d}.npy")
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
