@@ -222,7 +222,7 @@ class Answerer:
     def _dense(self, which: str, vector: np.ndarray) -> np.ndarray:
         """Cosine of ``vector`` with each passage or sentence (0 beyond the
         top hits)."""
-        count = len(self.index.passages if which == "passages" else self.index.sentences)
+        count = self.index.rows(which)
         scores = np.zeros(count, dtype=np.float32)
         sims, ids = self.index.search(which, vector, min(count, DENSE_HITS))
         keep = ids[0] >= 0

@@ -21,9 +21,11 @@ from qabot.index import (
     passage_embedding_text, read_manifest,
 )
 from qabot.records import Passage, Sentence
-from qabot.segments import RECORDS_OF, SEGMENTS, read_rows, read_vectors, segment_name, write_segment
+from qabot.segments import (
+    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, read_rows, segment_name, write_segment,
+)
 from qabot.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
-from qabot.vectors import EXACT
+from qabot.vectors import EXACT, open_vectors
 
 # progress(stage, done, total): stage is "embedding", then "search graph of
 # <set>" for a large set; called as work is done.
@@ -168,17 +170,19 @@ def _previous_vectors(folder: Path, reusable: dict[str, dict], dimension: int) -
     reuse: dict[str, np.ndarray] = {}
     for name, entries in by_segment.items():
         segment = folder / SEGMENTS / name
-        spans = {records: [tuple(e["rows"][records]) for e in entries] for records in ("passages", "sentences")}
+        spans = {records: [tuple(e["rows"][records]) for e in entries] for records in RECORD_SETS}
         passage_rows = read_rows(segment, "passages", spans["passages"])
         sentence_rows = read_rows(segment, "sentences", spans["sentences"])
+        stored = {vector_set: open_vectors(segment, vector_set) for vector_set in VECTOR_SETS}
         for entry, passages, sentences in zip(entries, passage_rows, sentence_rows):
-            _add_reusable(reuse, segment, entry, passages, sentences, dimension)
+            _add_reusable(reuse, stored, entry, passages, sentences, dimension)
     return reuse
 
 
-def _add_reusable(reuse: dict, segment: Path, entry: dict, passage_rows: list[dict],
+def _add_reusable(reuse: dict, stored: dict[str, np.ndarray], entry: dict, passage_rows: list[dict],
                   sentence_rows: list[dict], dimension: int) -> None:
-    """Add one old article's vectors to ``reuse``, keyed by text hash."""
+    """Add one old article's vectors (rows of ``stored``, its segment's
+    vector sets) to ``reuse``, keyed by text hash."""
     first_passage, first_sentence = entry["rows"]["passages"][0], entry["rows"]["sentences"][0]
     passages = [Passage(**{**row, "id": row["id"] - first_passage,
                            "first_sentence": row["first_sentence"] - first_sentence}) for row in passage_rows]
@@ -186,9 +190,9 @@ def _add_reusable(reuse: dict, segment: Path, entry: dict, passage_rows: list[di
                  for row in sentence_rows]
     for name, texts in embedding_texts(passages, sentences).items():
         start, end = entry["rows"][RECORDS_OF[name]]
-        for text, vector in zip(texts, read_vectors(segment, name, start, end)):
+        for text, vector in zip(texts, stored[name][start:end]):
             if vector.shape == (dimension,):
-                reuse[content_hash(text)] = vector
+                reuse[content_hash(text)] = np.array(vector)
 
 
 def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache) -> dict[str, np.ndarray]:
@@ -301,13 +305,13 @@ def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files,
             number += 1
         all_files = {**plan.kept_files, **files}
         all_files = {name: all_files[name] for name in sorted(all_files)}
-        live_passages = sum(e["rows"]["passages"][1] - e["rows"]["passages"][0] for e in all_files.values())
-        live_sentences = sum(e["rows"]["sentences"][1] - e["rows"]["sentences"][0] for e in all_files.values())
+        live = {records: sum(e["rows"][records][1] - e["rows"][records][0] for e in all_files.values())
+                for records in RECORD_SETS}
         new_manifest = {
             "format": FORMAT,
             "model": {"name": embedder.name, "dimension": embedder.dimension},
             "chunking": chunking_settings(),
-            "counts": {"files": len(all_files), "passages": live_passages, "sentences": live_sentences},
+            "counts": {"files": len(all_files), **live},
             "segments": segments,
             "next_segment": number,
             "file_sizes": data_file_sizes(staging),

@@ -320,7 +320,10 @@ class Index:
                 result[mine] = segment.stores[which].rows[rows]
         return result
 
+    def rows(self, which: str) -> int:
+        """How many live rows vector set ``which`` has (one per record)."""
+        return len(self.passages) if RECORDS_OF[which] == "passages" else len(self.sentences)
+
     def vectors(self, which: str) -> np.ndarray:
         """All live vectors of one of VECTOR_SETS, in record order."""
-        count = len(self.passages) if RECORDS_OF[which] == "passages" else len(self.sentences)
-        return self.vectors_of(which, np.arange(count))
+        return self.vectors_of(which, np.arange(self.rows(which)))

@@ -76,9 +76,6 @@ class TermCounts:
         self.counts = counts
         self.lengths = lengths
 
-    def __len__(self) -> int:
-        return len(self.lengths)
-
     @classmethod
     def build(cls, texts: Sequence[str]) -> "TermCounts":
         vocabulary: dict[str, int] = {}

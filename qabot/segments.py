@@ -80,10 +80,6 @@ def read_rows(folder: Path, records: str, spans: list[tuple[int, int]]) -> list[
     return [[found[number] for number in range(start, end)] for start, end in spans]
 
 
-def read_vectors(folder: Path, name: str, start: int, end: int) -> np.ndarray:
-    return np.array(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)[start:end])
-
-
 @dataclass
 class LoadedSegment:
     """A segment as part of a loaded index.

@@ -56,6 +56,11 @@ def write_vectors(folder: Path, name: str, vectors: np.ndarray, kind: str,
         faiss.write_index(graph, str(folder / f"{name}.hnsw"))
 
 
+def open_vectors(folder: Path, name: str) -> np.ndarray:
+    """The vectors in ``name.npy``, memory-mapped (rows are read when used)."""
+    return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+
+
 def vector_files(name: str, kind: str) -> list[str]:
     return [f"{name}.npy"] + ([f"{name}.hnsw"] if kind == HNSW else [])
 
@@ -70,7 +75,7 @@ class VectorStore:
     @classmethod
     def load(cls, folder: Path, name: str, kind: str, count: int, dimension: int) -> "VectorStore":
         """ValueError unless the files hold ``count`` vectors of ``dimension``."""
-        rows = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        rows = open_vectors(folder, name)
         if rows.dtype != np.float32 or rows.shape != (count, dimension):
             raise ValueError(f"{name}.npy does not match the index records")
         graph = None
@@ -81,9 +86,6 @@ class VectorStore:
             if graph.ntotal != count or graph.d != dimension:
                 raise ValueError(f"{name}.hnsw does not match the index records")
         return cls(rows, graph)
-
-    def __len__(self) -> int:
-        return len(self.rows)
 
     def search(self, query: np.ndarray, k: int, exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Inner products and row numbers of the ``k`` best rows for one
