@@ -1,39 +1,34 @@
-"""Refit the answer scorer's weights (qabot.answering.Weights).
+"""Refit the ranking weights (qabot/answering/weights.json).
 
 Run: .venv/bin/python evals/fit_weights.py ../shared/squad/squad-v2-style-half-a-foreign.json
 
-For every question it measures the evidence the bot uses (through
-``Answerer.evidence``), then fits:
-
-- the ranking weights: a softmax over each answerable question's candidate
-  sentences, maximising the chance of the sentences that hold a gold answer
-  (SQuAD only), cross-validated by article;
-- the confidence weights: logistic regression, answerable against not, on
-  SQuAD and the project's own set (weighted up: its questions are
-  paraphrases, SQuAD's copy the article's words); the bias is then moved so
-  that 0.5 refuses at most 0.5% of SQuAD's answerable questions.
-
-It prints the tuples to paste into ``Weights``. Each SQuAD article's index is
-kept under --cache, so a second run skips the embedding.
+For every answerable SQuAD question it measures the evidence the bot uses
+(through ``Answerer.evidence``), then fits the ranking weights: a softmax
+over each question's candidate sentences, maximising the chance of the
+sentences that hold a gold answer, cross-validated by article. It writes
+the weights into ``weights.json`` (a reviewable diff); whether the best
+sentence answers at all is the judge's (``evals/train_judge.py``), so
+refit the judge after the ranking. Each SQuAD article's index is kept
+under --cache, so a second run skips the embedding.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from qabot.answering import Answerer
+from qabot.answering import FEATURES, Answerer
+from qabot.answering.weights import WEIGHTS_FILE
 from qabot.bot import Bot
 from qabot.embedder import BundledModel
 from qabot.evaluation.datasets import load_question_set
 from qabot.evaluation.metrics import holds_answer
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_WEIGHT = 10.0
-REFUSE_AT_MOST = 0.5  # percent of SQuAD's answerable questions
 
 
 @dataclass
@@ -41,7 +36,6 @@ class Measured:
     group: int  # SQuAD article number; -1 for the project's own set
     features: np.ndarray
     gold: np.ndarray  # per candidate: holds a gold answer
-    confidence_features: np.ndarray
     answerable: bool
 
 
@@ -49,20 +43,28 @@ def measure(answerer: Answerer, question: str, answers, answerable: bool, group:
     evidence = answerer.evidence(question)
     gold = np.array([answerable and holds_answer(answerer.index.sentences[i].text, answers)
                      for i in evidence.candidates], dtype=bool)
-    return Measured(group, evidence.features, gold, evidence.confidence_features, answerable)
+    return Measured(group, evidence.features, gold, answerable)
 
 
-def measure_squad(path: Path, cache: Path, embedder) -> list[Measured]:
+def measure_squad(path: Path, cache: Path, embedder, bundle: int) -> list[Measured]:
+    """Every question asked of an index holding its article and the next
+    ``bundle - 1`` ones (other articles are the distractors of a real
+    archive, and teach the weights of article-level evidence)."""
     questions = load_question_set(path)
+    documents = list(questions.documents.items())
     rows = []
-    for number, (doc_id, (name, text)) in enumerate(questions.documents.items()):
-        seeds = cache / doc_id / "seeds"
+    for first in range(0, len(documents), bundle):
+        together = documents[first:first + bundle]
+        folder = cache / f"bundle-{bundle}-{first:03d}"
+        seeds = folder / "seeds"
         seeds.mkdir(parents=True, exist_ok=True)
-        (seeds / name).write_text(text, encoding="utf-8")
-        answerer = Bot.open(seeds, cache / doc_id / "index", embedder).answerer
-        for case in (c for c in questions.cases if c.document == doc_id):
-            rows.append(measure(answerer, case.question, case.answers, case.answerable, number))
-        print(f"measured article {doc_id}", flush=True)
+        for _, (name, text) in together:
+            (seeds / name).write_text(text, encoding="utf-8")
+        answerer = Bot.open(seeds, folder / "index", embedder).answerer
+        for number, (doc_id, _) in enumerate(together, first):
+            for case in (c for c in questions.cases if c.document == doc_id):
+                rows.append(measure(answerer, case.question, case.answers, case.answerable, number))
+            print(f"measured article {doc_id}", flush=True)
     return rows
 
 
@@ -99,34 +101,20 @@ def answer_at_1(rows: list[Measured], w: np.ndarray) -> float:
     return hits / len(answerable)
 
 
-def fit_confidence(rows: list[Measured]) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
-
-    x = np.array([r.confidence_features for r in rows])
-    y = np.array([r.answerable for r in rows])
-    weight = np.array([SEED_WEIGHT if r.group < 0 else 1.0 for r in rows])
-    model = LogisticRegression(C=10, max_iter=5000).fit(x, y, sample_weight=weight)
-    squad = np.array([r.group >= 0 for r in rows])
-    decision = model.decision_function(x)
-    shift = np.percentile(decision[squad & y], REFUSE_AT_MOST)
-    return np.r_[model.coef_[0], model.intercept_[0] - shift]
-
-
-def report_confidence(rows: list[Measured], weights: np.ndarray) -> None:
-    for label, group in (("SQuAD", [r for r in rows if r.group >= 0]), ("seed set", [r for r in rows if r.group < 0])):
-        decision = np.array([r.confidence_features @ weights[:-1] + weights[-1] for r in group])
-        answerable = np.array([r.answerable for r in group])
-        print(f"{label}: answerable refused {np.mean(decision[answerable] < 0):.4f}, "
-              f"unanswerable refused {np.mean(decision[~answerable] < 0):.4f}")
+def write_weights(ranking: np.ndarray) -> None:
+    stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    stored["ranking"] = {name: round(float(w), 2) for name, w in zip(FEATURES, ranking)}
+    WEIGHTS_FILE.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("squad", type=Path, help="SQuAD v2-style file to fit on")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/qabot-fit"), help="where article indexes are kept")
+    parser.add_argument("--bundle", type=int, default=4, help="articles per index (default 4)")
     args = parser.parse_args()
     embedder = BundledModel()
-    squad = measure_squad(args.squad, args.cache, embedder)
+    squad = measure_squad(args.squad, args.cache, embedder, args.bundle)
     seed = measure_seed_set(embedder)
     articles = sorted({r.group for r in squad})
     held_out = []
@@ -137,12 +125,10 @@ def main() -> None:
                          sum(r.answerable for r in squad if r.group in test)))
     cross = sum(a * n for a, n in held_out) / sum(n for _, n in held_out)
     ranking = fit_ranking(squad)
-    confidence = fit_confidence(squad + seed)
     print(f"ranking, cross-validated by article: answer@1 {cross:.4f} (before refusals)")
     print(f"ranking on all: SQuAD {answer_at_1(squad, ranking):.4f}, seed set {answer_at_1(seed, ranking):.4f}")
-    report_confidence(squad + seed, confidence)
-    print("ranking =", tuple(round(float(v), 2) for v in ranking))
-    print("confidence =", tuple(round(float(v), 2) for v in confidence))
+    write_weights(ranking)
+    print(f"wrote {WEIGHTS_FILE}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ def answer_json(answer: Answer) -> dict:
         "answer": answer.text,
         "abstained": answer.abstained,
         "confidence": round(answer.confidence, 4),
+        **({"reason": answer.reason, "not_mentioned": list(answer.missing)} if answer.abstained else {}),
         "source": source,
         "passages": [
             {"text": p.passage.text, "score": round(p.score, 4), "file": p.file,
@@ -44,7 +45,7 @@ def answer_text(answer: Answer) -> str:
             *(f"   | {row}" for row in answer.passage.text.splitlines()),
         ]
     else:
-        lines.append(f"A: {REFUSAL} (confidence {answer.confidence:.2f})")
+        lines.append(f"A: {answer.reason or REFUSAL} (confidence {answer.confidence:.2f})")
         if answer.passages:
             lines.append("   closest passages:")
         for scored in answer.passages:

@@ -32,7 +32,11 @@ def is_int(value) -> bool:
 
 def check_contract(obj: dict, k: int = 3) -> None:
     """Keys and types of one `qabot ask --json` object, exactly."""
-    assert list(obj) == ["question", "answer", "abstained", "confidence", "source", "passages"]
+    refusal = ["reason", "not_mentioned"] if obj.get("abstained") else []
+    assert list(obj) == ["question", "answer", "abstained", "confidence", *refusal, "source", "passages"]
+    if obj["abstained"]:
+        assert isinstance(obj["reason"], str) and obj["reason"]
+        assert all(isinstance(term, str) and term in obj["question"] for term in obj["not_mentioned"])
     assert isinstance(obj["question"], str)
     assert obj["answer"] is None or isinstance(obj["answer"], str)
     assert isinstance(obj["abstained"], bool)
@@ -212,6 +216,15 @@ def test_ask_json_refusal(workdir, cli, shared_model):
     [obj] = json_lines(result.out)
     check_contract(obj)
     assert obj["answer"] is None and obj["abstained"] is True and obj["source"] is None
+    assert obj["reason"] == "The article doesn't mention France." and obj["not_mentioned"] == ["France"]
+
+
+@pytest.mark.model
+def test_a_refusal_says_what_the_article_does_not_mention(workdir, cli, shared_model):
+    result = cli("ask", "When did Iran attack Bahrain?")
+    assert result.code == 0, result
+    assert "A: The article doesn't mention Bahrain." in result.out
+    assert "closest passages:" in result.out
 
 
 @pytest.mark.model
@@ -305,7 +318,9 @@ def test_text_output(workdir, cli, shared_model):
     assert lines[1].startswith("A: PENTAGON - Iran fired more than a dozen")
     assert f"seeds/{ARTICLE}:7 " in lines[2]
     refusal = cli("ask", OFF_TOPIC)
-    assert refusal.code == 0 and "The article doesn't say." in refusal.out
+    assert refusal.code == 0 and "A: The article doesn't mention France." in refusal.out
+    refusal = cli("ask", "How do I change a flat tire?")
+    assert refusal.code == 0 and "A: The article doesn't say." in refusal.out
 
 
 @pytest.mark.model

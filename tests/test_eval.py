@@ -41,18 +41,18 @@ def test_holds_answer(text, answers, held):
     assert holds_answer(text, answers) is held
 
 
-def outcome(answerable, abstained, correct=False, sentence=None, passage=None, ms=10.0):
-    return Outcome(answerable, abstained, correct, sentence, passage, ms)
+def outcome(answerable, abstained, correct=False, sentence=None, passage=None, ms=10.0, confidence=0.0, kind=None):
+    return Outcome(answerable, abstained, correct, sentence, passage, ms, confidence, kind)
 
 
 def test_summarize_hand_made_outcomes():
     report = summarize([
-        outcome(True, False, True, 1, 1, 10),
-        outcome(True, False, False, 3, 2, 20),
-        outcome(True, True, False, None, 5, 30),
-        outcome(True, False, True, 1, None, 40),
-        outcome(False, True, ms=50),
-        outcome(False, False, ms=60),
+        outcome(True, False, True, 1, 1, 10, confidence=0.95),
+        outcome(True, False, False, 3, 2, 20, confidence=0.91),
+        outcome(True, True, False, None, 5, 30, confidence=0.05),
+        outcome(True, False, True, 1, None, 40, confidence=0.35),
+        outcome(False, True, ms=50, kind="foreign"),
+        outcome(False, False, ms=60, confidence=0.32, kind="near-miss"),
     ])
     assert report == {
         "questions": 6, "answerable": 4, "unanswerable": 2,
@@ -62,6 +62,13 @@ def test_summarize_hand_made_outcomes():
         "mrr": 0.5833,
         "answerable_refused": 0.25,
         "unanswerable_refused": 0.5,
+        "unanswerable_refused_by_kind": {"foreign": 1.0, "near-miss": 0.0},
+        # answers given: two at 0.3-0.4 (one right), two at 0.9-1.0 (one right)
+        "reliability": [
+            {"from": 0.3, "to": 0.4, "count": 2, "confidence": 0.335, "right": 0.5},
+            {"from": 0.9, "to": 1.0, "count": 2, "confidence": 0.93, "right": 0.5},
+        ],
+        "calibration_error": round((2 * 0.165 + 2 * 0.43) / 4, 4),
         "latency_ms": {"median": 35.0, "p95": 57.5},
     }
 
@@ -73,6 +80,28 @@ def test_summarize_without_answerable_or_any_questions():
     assert only_off_topic["sentence_recall"] == {"1": None, "3": None, "5": None}
     empty = summarize([])
     assert empty["questions"] == 0 and empty["answerable_refused"] is None
+    assert empty["calibration_error"] is None and empty["reliability"] == []
+
+
+def test_unanswerable_kinds_are_read_and_checked(tmp_path, squad_file):
+    path = tmp_path / "kinds.jsonl"
+    path.write_text("\n".join(json.dumps(row) for row in [
+        {"question": "Who is it?", "answers": ["x"]},
+        {"question": "What is the capital of France?", "answerable": False, "kind": "foreign"},
+        {"question": "When did Iran attack Bahrain?", "answerable": False, "kind": "near-miss"},
+        {"question": "Who painted it?", "answerable": False},
+    ]) + "\n", encoding="utf-8")
+    assert [c.kind for c in load_question_set(path).cases] == [None, "foreign", "near-miss", None]
+    for bad in ({"question": "Who?", "answerable": False, "kind": "far-fetched"},
+                {"question": "Who?", "answers": ["x"], "kind": "foreign"}):
+        path.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+        with pytest.raises(EvalFileError, match="kinds.jsonl:1"):
+            load_question_set(path)
+    data = json.loads(squad_file.read_text(encoding="utf-8"))
+    data["data"][0]["paragraphs"][0]["qas"][1]["id"] = "h2-foreign"
+    squad_file.write_text(json.dumps(data), encoding="utf-8")
+    kinds = {c.id: c.kind for c in load_question_set(squad_file).cases}
+    assert kinds == {"h1": None, "h2-foreign": "foreign", "h3": None, "h4": None, "m1": None, "m2": None}
 
 
 # --- question sets -------------------------------------------------------------------------
@@ -262,7 +291,10 @@ def test_eval_writes_one_prediction_per_question(workdir, cli, shared_model, que
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 3
     for row in rows:
-        assert list(row) == ["id", "question", "answer", "abstained", "passages", "latency_ms"]
+        assert list(row) == ["id", "question", "answer", "gold", "answerable", "kind", "right", "abstained",
+                             "reason", "confidence", "source", "passages", "latency_ms"]
+        assert (row["reason"] is None) == (not row["abstained"]) and isinstance(row["confidence"], float)
+        assert (row["source"] is None) == row["abstained"]
         assert isinstance(row["abstained"], bool) and isinstance(row["latency_ms"], float)
         assert row["answer"] is None or isinstance(row["answer"], str)
         assert row["abstained"] == (row["answer"] is None)
@@ -272,6 +304,9 @@ def test_eval_writes_one_prediction_per_question(workdir, cli, shared_model, que
                                            "What did he say Iran does not seek?",
                                            "What is the capital of France?"]
     assert rows[0]["answer"].startswith("PENTAGON - Iran fired more than a dozen")
+    assert rows[0]["gold"] == ["more than a dozen"] and rows[0]["right"] is True
+    assert rows[2]["answerable"] is False and rows[2]["right"] is True  # declined, as it should be
+    assert rows[2]["reason"] == "The article doesn't mention France."
 
 
 @pytest.mark.model
@@ -285,6 +320,20 @@ def test_eval_min_answer_at_1(workdir, cli, shared_model, tmp_path):
     assert "answer@1" in below.out  # the table is still printed
     met = cli("eval", path, "--min-answer-at-1", "0", "--json")
     assert met.code == 0 and json.loads(met.out)["answer_at_1"] == 0.0
+
+
+@pytest.mark.model
+def test_eval_min_unanswerable_refused(workdir, cli, shared_model, tmp_path):
+    path = tmp_path / "near.jsonl"
+    path.write_text(json.dumps({"question": "When did Iran attack Bahrain?", "answerable": False,
+                                "kind": "near-miss"}) + "\n", encoding="utf-8")
+    met = cli("eval", path, "--min-unanswerable-refused", "1.0", "--json")
+    assert met.code == 0, met
+    assert json.loads(met.out)["unanswerable_refused_by_kind"] == {"near-miss": 1.0}
+    path.write_text(json.dumps({"question": "How many missiles did Iran fire?", "answerable": False}) + "\n",
+                    encoding="utf-8")
+    below = cli("eval", path, "--min-unanswerable-refused", "0.5")
+    assert below.code == 1 and "unanswerable refused 0.0 is below 0.5" in below.err
 
 
 

@@ -33,6 +33,8 @@ def add_eval_command(commands, add_common) -> None:
                         help="write one JSON line per question")
     parser.add_argument("--min-answer-at-1", type=float, metavar="X",
                         help="exit 1 when answer@1 is below X (for CI)")
+    parser.add_argument("--min-unanswerable-refused", type=float, metavar="X",
+                        help="exit 1 when the share of unanswerable questions declined is below X (for CI)")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -64,8 +66,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
                           mode=args.mode, on_result=on_result, notice=stderr_notice)
     report["file"] = str(args.file)
     print(json.dumps(report) if args.json else table(report))
-    threshold = args.min_answer_at_1
-    if threshold is not None and (report["answer_at_1"] or 0.0) < threshold:
-        print(f"qabot: answer@1 {report['answer_at_1']} is below {threshold}", file=sys.stderr)
-        return 1
-    return 0
+    status = 0
+    for name, key, threshold in (("answer@1", "answer_at_1", args.min_answer_at_1),
+                                 ("unanswerable refused", "unanswerable_refused", args.min_unanswerable_refused)):
+        if threshold is not None and (report[key] or 0.0) < threshold:
+            print(f"qabot: {name} {report[key]} is below {threshold}", file=sys.stderr)
+            status = 1
+    return status

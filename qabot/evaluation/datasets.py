@@ -14,6 +14,7 @@ from qabot.answering import clean_question
 from qabot.errors import BadQuestionError, QabotError
 
 FORMATS = ("jsonl", "squad")
+UNANSWERABLE_KINDS = ("foreign", "near-miss")
 
 
 class EvalFileError(QabotError):
@@ -29,6 +30,9 @@ class Case:
     answers: tuple[str, ...]
     answerable: bool
     document: str | None = None  # SQuAD article id; None: the seeds folder
+    # What kind of unanswerable question: "foreign" (about another
+    # article) or "near-miss" (close to the article); None when not said.
+    kind: str | None = None
 
     @property
     def question(self) -> str:
@@ -95,7 +99,10 @@ def _jsonl_case(row: dict, default_id: str) -> Case:
     answerable = bool(row.get("answerable", bool(answers)))
     if answerable and not answers:
         raise ValueError("an answerable question needs answers")
-    return Case(str(row.get("id", default_id)), turns, answers, answerable)
+    kind = row.get("kind")
+    if kind is not None and (answerable or kind not in UNANSWERABLE_KINDS):
+        raise ValueError(f"kind must be one of {', '.join(UNANSWERABLE_KINDS)}, on an unanswerable question")
+    return Case(str(row.get("id", default_id)), turns, answers, answerable, kind=kind)
 
 
 def _squad(path: Path, text: str) -> QuestionSet:
@@ -146,4 +153,6 @@ def _squad_article(article, number: int, cases: list[Case], documents: dict) -> 
             question = _field(qa, "question", str)
             impossible = _field(qa, "is_impossible", bool, False)
             texts = [_field(a, "text", str) for a in _field(qa, "answers", list, [])]
-            cases.append(Case(str(question_id), (question,), tuple(dict.fromkeys(texts)), not impossible, doc_id))
+            kind = next((k for k in UNANSWERABLE_KINDS if str(question_id).endswith(f"-{k}")), None)
+            cases.append(Case(str(question_id), (question,), tuple(dict.fromkeys(texts)), not impossible, doc_id,
+                              kind if impossible else None))

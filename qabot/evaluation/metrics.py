@@ -36,11 +36,35 @@ class Outcome:
     sentence_rank: int | None  # 1-based rank of the first sentence holding one
     passage_rank: int | None
     latency_ms: float
+    confidence: float = 0.0
+    kind: str | None = None  # for an unanswerable question: foreign, near-miss or None
 
 
 def _share(flags) -> float | None:
     flags = list(flags)
     return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def reliability(outcomes: list[Outcome], bins: int = 10) -> list[dict]:
+    """Answers given, by confidence bin: how many, how confident, how many right."""
+    given = [o for o in outcomes if not o.abstained]
+    table = []
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [o for o in given if low <= o.confidence < high or (b == bins - 1 and o.confidence == 1.0)]
+        if inside:
+            table.append({"from": low, "to": high, "count": len(inside),
+                          "confidence": round(float(np.mean([o.confidence for o in inside])), 4),
+                          "right": round(sum(o.correct for o in inside) / len(inside), 4)})
+    return table
+
+
+def calibration_error(table: list[dict]) -> float | None:
+    """Expected calibration error: the count-weighted gap between confidence and share right."""
+    total = sum(row["count"] for row in table)
+    if not total:
+        return None
+    return round(sum(row["count"] * abs(row["confidence"] - row["right"]) for row in table) / total, 4)
 
 
 def summarize(outcomes: list[Outcome]) -> dict:
@@ -60,6 +84,11 @@ def summarize(outcomes: list[Outcome]) -> dict:
         if answerable else None,
         "answerable_refused": _share(o.abstained for o in answerable),
         "unanswerable_refused": _share(o.abstained for o in unanswerable),
+        "unanswerable_refused_by_kind": {
+            kind: _share(o.abstained for o in unanswerable if o.kind == kind)
+            for kind in sorted({o.kind for o in unanswerable if o.kind})},
+        "calibration_error": calibration_error(reliability(outcomes)),
+        "reliability": reliability(outcomes),
         "latency_ms": {"median": round(float(np.median(latencies)), 2),
                        "p95": round(float(np.percentile(latencies, 95)), 2)},
     }

@@ -27,9 +27,14 @@ class PredictionWriter:
     def write(self, case, answer, outcome) -> None:
         if self._handle is None:
             return
+        c = answer.citation
         row = {
             "id": case.id, "question": case.question, "answer": answer.text,
-            "abstained": answer.abstained, "passages": [p.passage.text for p in answer.passages],
+            "gold": list(case.answers), "answerable": case.answerable, "kind": case.kind,
+            "right": outcome.correct if case.answerable else answer.abstained,
+            "abstained": answer.abstained, "reason": answer.reason, "confidence": round(answer.confidence, 4),
+            "source": {"file": c.file, "line": c.line, "start": c.start, "end": c.end} if c else None,
+            "passages": [p.passage.text for p in answer.passages],
             "latency_ms": round(outcome.latency_ms, 2),
         }
         self._handle.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -59,9 +64,16 @@ def table(report: dict) -> str:
         ("MRR", report["mrr"]),
         ("answerable refused", report["answerable_refused"]),
         ("unanswerable refused", report["unanswerable_refused"]),
+        *((f"  {kind} refused", share) for kind, share in report["unanswerable_refused_by_kind"].items()),
+        ("calibration error", report["calibration_error"]),
         ("latency median (ms)", report["latency_ms"]["median"]),
         ("latency p95 (ms)", report["latency_ms"]["p95"]),
         ("seconds", report["seconds"]),
     ]
     width = max(len(name) for name, _ in rows)
-    return "\n".join(f"{name:<{width}}  {_value(value)}" for name, value in rows)
+    lines = [f"{name:<{width}}  {_value(value)}" for name, value in rows]
+    if report["reliability"]:
+        lines += ["", "answers by confidence:  confidence  count  right"]
+        lines += [f"  {row['from']:.1f}-{row['to']:.1f}               {row['confidence']:.3f}  "
+                  f"{row['count']:>5}  {row['right']:.3f}" for row in report["reliability"]]
+    return "\n".join(lines)

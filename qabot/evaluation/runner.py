@@ -40,6 +40,8 @@ def score_case(bot: Bot, case: Case) -> tuple[Answer, Outcome]:
         sentence_rank=_rank((s.text for s in answer.ranked_sentences), case.answers),
         passage_rank=_rank((p.passage.text for p in answer.passages), case.answers),
         latency_ms=latency,
+        confidence=answer.confidence,
+        kind=case.kind,
     )
     return answer, outcome
 

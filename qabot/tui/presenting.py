@@ -196,7 +196,8 @@ def present(answer: "Answer") -> AnswerView:
     question = one_line(answer.question)
     if answer.abstained or answer.passage is None or answer.citation is None:
         others = tuple(passage_view(s) for s in answer.passages)
-        return AnswerView(question, True, REFUSAL, None, None, None, None, answer.confidence, others, None)
+        headline = one_line(answer.reason) if answer.reason else REFUSAL
+        return AnswerView(question, True, headline, None, None, None, None, answer.confidence, others, None)
     sentence, passage, cited = answer.sentence, answer.passage, answer.citation
     label = citation_label(cited.file, cited.line)
     highlight = relative_span(passage.start, passage.text, sentence.start, sentence.end, sentence.text)
@@ -210,7 +211,7 @@ def present(answer: "Answer") -> AnswerView:
 def copy_text(view: AnswerView) -> str:
     """What "copy the last answer" puts on the clipboard."""
     if view.refused:
-        return f"Q: {view.question}\nA: {REFUSAL}\n"
+        return f"Q: {view.question}\nA: {view.headline}\n"
     return f"{one_line(view.headline)}\n— {view.citation} ({one_line(view.title or '')})\n"
 
 
@@ -221,7 +222,7 @@ def _quoted(text: str) -> str:
 def _markdown_answer(view: AnswerView) -> list[str]:
     lines = [f"## Q: {view.question}", ""]
     if view.refused:
-        lines += [f"**{REFUSAL}** ({view.confidence_label})", ""]
+        lines += [f"**{view.headline}** ({view.confidence_label})", ""]
         if view.others:
             lines += ["Closest passages:", ""]
             lines += [f"- `{p.label}`: {preview(p.text, 200)}" for p in view.others]

@@ -1,0 +1,397 @@
+"""Train the judge (qabot/answering/judge.json): does the best-ranked
+sentence answer the question?
+
+Run: .venv/bin/python evals/train_judge.py ../shared/squad
+
+Data recipe (all from the SQuAD half-A files in the given folder):
+
+- ``squad-v2-style-half-a-foreign.json``: 24 articles, their answerable
+  questions and 20 questions each taken from another article ("foreign");
+- ``squad-v2.0-dev-half-a.json``: 17 of those articles with SQuAD v2.0's
+  unanswerable questions, written to look answerable ("adversarial");
+- near-misses made by rule (:func:`near_misses`): an answerable question
+  with one key name or number replaced by one from another paragraph of the
+  same article ("paragraph") or from another article ("article"); the
+  replacement never occurs in the question's own paragraph.
+
+Each article is cut into documents of six consecutive paragraphs (about
+30 sentences, the size of a news story; a whole SQuAD article is ten times
+longer), and each question is asked of its paragraph's document. Every
+question is asked as the bot asks it (first stage, ranking); a
+question whose key term no article mentions is declined by that rule and
+is not the judge's to learn. For the others the judge's features of the
+best-ranked sentence are measured, labelled right when the question is
+answerable and that sentence holds a gold answer.
+
+Three logistic regressions over the standardised features: the chance that
+the best sentence answers (label: right), an off-topic detector (answerable
+against foreign) and a near-miss detector (answerable against SQuAD v2.0
+unanswerable and rule-made near-misses), cross-validated by article (4
+folds: each article is scored by models that never saw it). The chance is
+calibrated by isotonic regression on held-out chances of the v2-style
+file (mostly answerable questions, as people ask them). The thresholds:
+the off-topic detector declines at most --off-topic-declined of held-out
+answerable questions alone, then the near-miss one is the highest that keeps
+all declines at most --answerable-declined. The figures printed, and written
+to the card, are all held-out.
+Deterministic; CPU only; a few minutes (each article's index is cached
+under --cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qabot.answering.judge import HASHES_FILE, JUDGE_FEATURES, MODEL_FILE, Judge, Logistic  # noqa: E402
+from qabot.answering.missing import key_runs  # noqa: E402
+from qabot.bot import Bot  # noqa: E402
+from qabot.evaluation.metrics import holds_answer  # noqa: E402
+from qabot.lexical import terms  # noqa: E402
+
+FOLDS = 4
+# Paragraphs of a SQuAD article per training document (about 30 sentences,
+# the size of a news story).
+PARAGRAPHS_PER_DOCUMENT = 6
+SEED = 20261128
+CARD = ROOT / "evals" / "judge-card.md"
+# The chance is calibrated on the questions people ask most: SQuAD's
+# answerable ones with a few foreign ones (the v2-style file). On a set with
+# more unanswerable questions (the v2.0 file) it reads high.
+CALIBRATED_ON = "v2-style"
+
+
+@dataclass
+class Row:
+    group: str  # the article's title: folds never split an article
+    document: str  # the cache key of the index it was asked of
+    source: str  # which file or rule the question came from
+    kind: str  # answerable, foreign, adversarial, near-miss
+    question: str
+    declined_by_rule: bool
+    features: np.ndarray
+    right: bool  # answerable and the best sentence holds a gold answer
+
+
+def squad_articles(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["data"]
+
+
+def news_sized(article: dict) -> list[tuple[str, str, list[int]]]:
+    """The article cut into documents of a few consecutive paragraphs, the
+    size of a news story (a whole SQuAD article is ten times longer): each
+    its title, its text (the title, then the paragraphs) and its paragraphs'
+    numbers."""
+    title = str(article["title"]).replace("_", " ")
+    count = len(article["paragraphs"])
+    starts = list(range(0, count, PARAGRAPHS_PER_DOCUMENT))
+    if len(starts) > 1 and count - starts[-1] < PARAGRAPHS_PER_DOCUMENT // 2:
+        starts.pop()  # a short tail joins the document before it
+    documents = []
+    for first, end in zip(starts, starts[1:] + [count]):
+        contexts = [article["paragraphs"][i]["context"].strip() for i in range(first, end)]
+        documents.append((title, title + "\n\n" + "\n\n".join(contexts) + "\n", list(range(first, end))))
+    return documents
+
+
+def _runs_of(text: str) -> list[str]:
+    return [" ".join(run) for run in key_runs(text)]
+
+
+def _is_number(run: str) -> bool:
+    return any(ch.isdigit() for ch in run)
+
+
+def near_misses(articles: list[dict], rng: random.Random, per_article: int = 60) -> list[tuple[int, int, str, str]]:
+    """(article number, paragraph number, question, how) made by replacing one
+    key term of an answerable question by one from elsewhere that its
+    paragraph lacks."""
+    pools = []
+    for article in articles:
+        pools.append([(_runs_of(p["context"]), p["context"]) for p in article["paragraphs"]])
+    made = []
+    for number, article in enumerate(articles):
+        candidates = []
+        for p_number, paragraph in enumerate(article["paragraphs"]):
+            context_terms = set(terms(paragraph["context"]))
+            for qa in paragraph["qas"]:
+                if qa.get("is_impossible") or not qa["answers"]:
+                    continue
+                for run in _runs_of(qa["question"]):
+                    candidates.append((p_number, qa["question"], run, context_terms))
+        rng.shuffle(candidates)
+        for count, (p_number, question, run, context_terms) in enumerate(candidates[:per_article]):
+            how = "article" if count % 3 == 2 else "paragraph"
+            if how == "paragraph":
+                sources = [runs for i, (runs, _) in enumerate(pools[number]) if i != p_number]
+            else:
+                sources = [runs for i, pool in enumerate(pools) if i != number for runs, _ in pool]
+            options = sorted({r for runs in sources for r in runs
+                              if _is_number(r) == _is_number(run) and terms(r)
+                              and not set(terms(r)) & context_terms})
+            if options:
+                made.append((number, p_number, question.replace(run, rng.choice(options), 1), how))
+    return made
+
+
+def measure(answerer, question: str, answers, group: str, source: str, kind: str) -> Row:
+    """The judge's features of the best sentence for ``question``, and its label."""
+    declined_by_rule = bool(answerer.missing.of(question))
+    evidence = answerer.evidence(question)
+    ranked, scores = answerer.rank(evidence)
+    features = answerer.judge_features(evidence, ranked, scores)
+    right = kind == "answerable" and holds_answer(answerer.index.sentences[int(ranked[0])].text, answers)
+    document = answerer.seeds.parent.name
+    return Row(group, document, source, kind, question, declined_by_rule, features, right)
+
+
+def open_answerer(cache: Path, name: str, text: str, embedder):
+    """An answerer over ``text`` alone; its index is kept in ``cache``."""
+    key = hashlib.sha256(text.encode()).hexdigest()[:16]
+    seeds = cache / key / "seeds"
+    seeds.mkdir(parents=True, exist_ok=True)
+    (seeds / f"{name}.txt").write_text(text, encoding="utf-8")
+    return Bot.open(seeds, cache / key / "index", embedder).answerer
+
+
+def measure_all(folder: Path, cache: Path, embedder, rng: random.Random) -> list[Row]:
+    rows = []
+    for source, file in (("v2-style", "squad-v2-style-half-a-foreign.json"), ("v2.0", "squad-v2.0-dev-half-a.json")):
+        articles = squad_articles(folder / file)
+        made = near_misses(articles, rng) if source == "v2-style" else []
+        for number, article in enumerate(articles):
+            for title, text, paragraphs in news_sized(article):
+                answerer = open_answerer(cache, f"{number:03d}", text, embedder)
+                for p_number in paragraphs:
+                    for qa in article["paragraphs"][p_number]["qas"]:
+                        impossible = qa.get("is_impossible", False)
+                        kind = ("foreign" if str(qa["id"]).endswith("-foreign") else "adversarial") \
+                            if impossible else "answerable"
+                        answers = [a["text"] for a in qa["answers"]]
+                        rows.append(measure(answerer, qa["question"], answers, title, source, kind))
+                    for _, _, question, how in (m for m in made if m[:2] == (number, p_number)):
+                        rows.append(measure(answerer, question, [], title, f"near-miss by {how}", "near-miss"))
+            print(f"{source}: measured {article['title']}", file=sys.stderr, flush=True)
+    return rows
+
+
+def save_rows(rows: list[Row], path: Path) -> None:
+    data = [{**r.__dict__, "features": r.features.tolist()} for r in rows]
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def load_rows(path: Path) -> list[Row]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [Row(**{**d, "features": np.asarray(d["features"])}) for d in data]
+
+
+def apply_rule(rows: list[Row], cache: Path) -> list[Row]:
+    """Rows measured before: the missing-term rule applied anew (it may have changed)."""
+    from qabot.index import Index
+    from qabot.answering.missing import MissingTerms
+
+    rules = {}
+    for r in rows:
+        if r.document not in rules:
+            rules[r.document] = MissingTerms(Index.load(cache / r.document / "index"))
+        r.declined_by_rule = bool(rules[r.document].of(r.question))
+    return rows
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, c: float) -> Logistic:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    return Logistic(model.coef_[0].copy(), float(model.intercept_[0]))
+
+
+def fit_models(rows: list[Row], c: float) -> tuple[np.ndarray, np.ndarray, Logistic, Logistic, Logistic]:
+    """Standardisation and the three models, fitted on ``rows`` (none declined by the rule)."""
+    x = np.array([r.features for r in rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / scale
+    kinds = np.array([r.kind for r in rows])
+    answerable = kinds == "answerable"
+    answers = _logistic(z, np.array([r.right for r in rows]), c)
+    topic = answerable | (kinds == "foreign")
+    on_topic = _logistic(z[topic], answerable[topic], c)
+    close = answerable | (kinds == "adversarial") | (kinds == "near-miss")
+    return mean, scale, answers, on_topic, _logistic(z[close], answerable[close], c)
+
+
+@dataclass
+class HeldOut:
+    """Per row, from models that never saw its article (nan: declined by the rule)."""
+
+    raw: np.ndarray  # chance that the best sentence answers, before calibration
+    chance: np.ndarray  # the same, calibrated on the other folds
+    on_topic: np.ndarray
+    answerable: np.ndarray
+
+
+def calibration_map(raw: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Isotonic map from raw chance to share right, as points to interpolate."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(raw, right)
+    xs = np.r_[0.0, iso.X_thresholds_, 1.0]
+    ys = np.r_[iso.predict([0.0])[0], iso.y_thresholds_, iso.predict([1.0])[0]]
+    return np.round(xs, 5), np.round(ys, 5)
+
+
+def held_out(rows: list[Row], c: float) -> HeldOut:
+    groups = sorted({r.group for r in rows})
+    fold_of = np.array([{g: i % FOLDS for i, g in enumerate(groups)}[r.group] for r in rows])
+    judged = np.array([not r.declined_by_rule for r in rows])
+    result = HeldOut(*(np.full(len(rows), np.nan) for _ in range(4)))
+    for fold in range(FOLDS):
+        mean, scale, answers, on_topic, answerable = fit_models(
+            [r for r, f, j in zip(rows, fold_of, judged) if f != fold and j], c)
+        for i in np.flatnonzero((fold_of == fold) & judged):
+            z = (rows[i].features - mean) / scale
+            result.raw[i], result.on_topic[i], result.answerable[i] = (
+                answers.chance(z), on_topic.chance(z), answerable.chance(z))
+    right = np.array([r.right for r in rows])
+    usual = np.array([r.source == CALIBRATED_ON for r in rows])
+    for fold in range(FOLDS):
+        others = judged & (fold_of != fold) & usual
+        xs, ys = calibration_map(result.raw[others], right[others])
+        mine = judged & (fold_of == fold)
+        result.chance[mine] = np.interp(result.raw[mine], xs, ys)
+    return result
+
+
+def declined(rows: list[Row], held: HeldOut, thresholds: tuple[float, float], keep) -> float | None:
+    picked = [i for i, r in enumerate(rows) if keep(r)]
+    if not picked:
+        return None
+    on_topic, answerable = thresholds
+    return float(np.mean([rows[i].declined_by_rule or held.on_topic[i] < on_topic
+                          or held.answerable[i] < answerable for i in picked]))
+
+
+def reliability(rows, chances, keep, bins: int = 10) -> tuple[float, list[tuple]]:
+    """Expected calibration error and (bin, count, mean chance, share right) of judged rows."""
+    picked = [i for i, r in enumerate(rows) if keep(r) and not r.declined_by_rule]
+    p = chances[picked]
+    y = np.array([rows[i].right for i in picked], dtype=float)
+    edges = np.minimum((p * bins).astype(int), bins - 1)
+    table = [(b / bins, int(np.sum(edges == b)), float(p[edges == b].mean()), float(y[edges == b].mean()))
+             for b in range(bins) if np.any(edges == b)]
+    return sum(n * abs(m - r) for _, n, m, r in table) / len(p), table
+
+
+def ANSWERABLE(r: Row) -> bool:
+    return r.kind == "answerable" and r.source == "v2-style"
+
+
+def choose_thresholds(rows, held, on_topic_most: float, most: float) -> tuple[float, float]:
+    """The off-topic threshold declining at most ``on_topic_most`` of held-out
+    answerable questions alone, then the near-miss one up to ``most`` in all."""
+    grid = np.round(np.arange(0.0, 0.9, 0.005), 3)
+    on_topic = max(t for t in grid if declined(rows, held, (t, 0.0), ANSWERABLE)
+                   - declined(rows, held, (0.0, 0.0), ANSWERABLE) <= on_topic_most)
+    answerable = max(t for t in grid if declined(rows, held, (on_topic, t), ANSWERABLE) <= most)
+    return float(on_topic), float(answerable)
+
+
+KINDS = (("answerable (v2-style file: v1.1's questions)", ANSWERABLE),
+         ("answerable (v2.0 file)", lambda r: r.kind == "answerable" and r.source == "v2.0"),
+         ("foreign", lambda r: r.kind == "foreign"),
+         ("SQuAD v2.0 unanswerable", lambda r: r.kind == "adversarial"),
+         ("near-miss by rule, term from another paragraph", lambda r: r.source == "near-miss by paragraph"),
+         ("near-miss by rule, term from another article", lambda r: r.source == "near-miss by article"))
+
+
+def report(rows, held, thresholds) -> list[str]:
+    lines = [f"Thresholds: off-topic {thresholds[0]}, near-miss {thresholds[1]}.", "",
+             "| questions | count | declined by the missing-term rule | declined in all |",
+             "| --- | --- | --- | --- |"]
+    for label, keep in KINDS:
+        picked = [r for r in rows if keep(r)]
+        lines.append(f"| {label} | {len(picked)} | {np.mean([r.declined_by_rule for r in picked]):.1%} | "
+                     f"{declined(rows, held, thresholds, keep):.1%} |")
+    right = [r.right for r in rows if ANSWERABLE(r) and not r.declined_by_rule]
+    lines += ["", f"Best-ranked sentence right (answerable, v2-style file): {np.mean(right):.3f}", ""]
+    for label, keep in (("v2-style file", lambda r: r.source == "v2-style"), ("v2.0 file", lambda r: r.source == "v2.0")):
+        error, table = reliability(rows, held.chance, keep)
+        lines += [f"Calibration on the {label} (every judged question): expected calibration error {error:.3f}", "",
+                  "| chance | count | mean chance | share right |", "| --- | --- | --- | --- |"]
+        lines += [f"| {low:.1f}-{low + 0.1:.1f} | {n} | {m:.3f} | {r:.3f} |" for low, n, m, r in table]
+        lines.append("")
+    lines += ["Trade-off by near-miss threshold (off-topic threshold fixed), share declined:", "",
+              "| near-miss threshold | answerable (v2-style) | answerable (v2.0) | SQuAD v2.0 unanswerable | "
+              "near-miss by rule | foreign |", "| --- | --- | --- | --- | --- | --- |"]
+    for t in (0.0, 0.1, 0.2, 0.3, thresholds[1], 0.4, 0.5, 0.6, 0.7):
+        picked = (thresholds[0], t)
+        lines.append(f"| {t:.3f} | " + " | ".join(f"{declined(rows, held, picked, keep):.1%}" for keep in (
+            ANSWERABLE, KINDS[1][1], KINDS[3][1], lambda r: r.kind == "near-miss", KINDS[2][1])) + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("squad", type=Path, help="folder with the SQuAD half-A files")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/qabot-judge"), help="where article indexes are kept")
+    parser.add_argument("--answerable-declined", type=float, default=0.02,
+                        help="at most this share of held-out answerable questions declined in all")
+    parser.add_argument("--off-topic-declined", type=float, default=0.005,
+                        help="at most this share of them declined by the off-topic detector alone")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument("--rows", type=Path, help="keep the measured rows in this JSON file and reuse them")
+    args = parser.parse_args()
+    from qabot.embedder import BundledModel
+
+    if args.rows and args.rows.exists():
+        rows = apply_rule(load_rows(args.rows), args.cache)
+    else:
+        rows = measure_all(args.squad, args.cache, BundledModel(), random.Random(SEED))
+        if args.rows:
+            save_rows(rows, args.rows)
+    print(Counter((r.source, r.kind) for r in rows), file=sys.stderr)
+    held = held_out(rows, args.c)
+    thresholds = choose_thresholds(rows, held, args.off_topic_declined, args.answerable_declined)
+    lines = report(rows, held, thresholds)
+    print("\n".join(lines))
+    judged = [r for r in rows if not r.declined_by_rule]
+    mean, scale, answers, on_topic, answerable = fit_models(judged, args.c)
+    usual = [i for i, r in enumerate(rows) if r.source == CALIBRATED_ON and not r.declined_by_rule]
+    xs, ys = calibration_map(held.raw[usual], np.array([rows[i].right for i in usual]))
+    judge = Judge(mean, scale, answers, on_topic, answerable, xs, ys, *thresholds)
+    data = json.dumps(judge.to_json(), indent=1) + "\n"
+    MODEL_FILE.write_text(data, encoding="utf-8")
+    digest = hashlib.sha256(data.encode()).hexdigest()
+    HASHES_FILE.write_text(f"{digest}  {MODEL_FILE.name}\n", encoding="utf-8")
+    CARD.write_text(card(lines, len(JUDGE_FEATURES), args, digest, len(data), len(rows)), encoding="utf-8")
+
+
+def card(lines, features, args, digest, size, count) -> str:
+    return "\n".join([
+        "# The judge: model card", "",
+        "Written by `evals/train_judge.py` (run it to reproduce this file and the model); every figure "
+        "below is held-out: each article is scored by models fitted without it (4 folds by article).", "",
+        f"- models: three logistic regressions over the same {features} standardised features (C = {args.c}): "
+        "the chance that the best sentence answers (calibrated by isotonic regression on held-out chances), "
+        "an off-topic detector (answerable against foreign questions) and a near-miss detector (answerable "
+        "against SQuAD v2.0's unanswerable questions and the rule-made near-misses)",
+        f"- file: `qabot/answering/judge.json`, {size:,} bytes, sha256 `{digest}` (checked on load)",
+        f"- data: {count:,} questions of SQuAD half A (the v2-style file with foreign questions, the v2.0 "
+        "file with its unanswerable questions, near-misses made by rule); see the script's docstring",
+        f"- thresholds: the off-topic one declines at most {args.off_topic_declined:.1%} of held-out answerable "
+        f"questions alone; the near-miss one is the highest that keeps all declines at most "
+        f"{args.answerable_declined:.1%}", "", *lines, ""])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""What the bot says about one question: a cited sentence, or a refusal
+with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qabot.records import Passage, Sentence
+
+
+@dataclass(frozen=True)
+class Citation:
+    file: str
+    title: str
+    line: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ScoredPassage:
+    passage: Passage
+    file: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A sentence with its source, or a refusal (``sentence`` is None)."""
+
+    question: str
+    sentence: Sentence | None
+    passage: Passage | None
+    citation: Citation | None
+    # The chance that the sentence answers the question (calibrated).
+    confidence: float
+    passages: list[ScoredPassage]
+    # Best sentences, best first, even when the bot declines (for evaluation).
+    ranked_sentences: list[Sentence] = field(default_factory=list)
+    # Why the bot declined, in words for the reader; None for an answer.
+    reason: str | None = None
+    # Key terms of the question that no article mentions.
+    missing: tuple[str, ...] = ()
+
+    @property
+    def abstained(self) -> bool:
+        return self.sentence is None
+
+    @property
+    def text(self) -> str | None:
+        return self.sentence.text if self.sentence else None

@@ -1,0 +1,135 @@
+"""The answerer: the stages of answering, composed.
+
+1. The first stage scores every sentence cheaply (:mod:`.candidates`).
+2. The best few are ranked on richer evidence (:mod:`.features`) with
+   weights fitted on SQuAD (:mod:`.weights`).
+3. A key term of the question that no article mentions declines at once,
+   saying which (:mod:`.missing`).
+4. The judge gives the chance that the best sentence answers
+   (:mod:`.judge`); below the threshold the bot declines, and still lists
+   the closest passages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from qabot.answering.answer import Answer, Citation, ScoredPassage
+from qabot.answering.candidates import MODES, dense_scores, fuse, passage_scores, scaled, top
+from qabot.answering.features import Evidence, SentenceTerms, candidate_features, term_statistics
+from qabot.answering.judge import Judge, judge_features, load_judge
+from qabot.answering.missing import MissingTerms
+from qabot.answering.question import clean_question
+from qabot.answering.weights import Weights
+from qabot.embedder import Embedder
+from qabot.index import Index
+from qabot.lexical import terms
+
+
+def not_mentioned(missing: list[str], several: bool) -> str:
+    """``The article doesn't mention Bahrain.``"""
+    # Quotes keep a name of several words together in a list of several.
+    quoted = [f"“{term}”" if " " in term and len(missing) > 1 else term for term in missing]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"The article{'s' if several else ''} {'don' if several else 'doesn'}'t mention {listed}."
+
+
+def not_answered(several: bool) -> str:
+    return f"The article{'s' if several else ''} {'don' if several else 'doesn'}'t say."
+
+
+class Answerer:
+    """Answers questions from one index with one embedder."""
+
+    def __init__(self, index: Index, embedder: Embedder, seeds: Path,
+                 mode: str = "hybrid", weights: Weights = Weights(), judge: Judge | None = None) -> None:
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
+        self.index = index
+        self.embedder = embedder
+        self.seeds = seeds
+        self.mode = mode
+        self.weights = weights
+        self._judge = judge
+        self.known = SentenceTerms(index)
+        self.missing = MissingTerms(index)
+
+    @property
+    def judge(self) -> Judge:
+        """The judge given, or the shipped one (read on first use)."""
+        if self._judge is None:
+            self._judge = load_judge()
+        return self._judge
+
+    @property
+    def several_articles(self) -> bool:
+        return len(self.index.manifest.get("files", {})) > 1
+
+    def display_path(self, name: str) -> str:
+        return str(self.seeds / name)
+
+    def evidence(self, query: str, context: str | None = None) -> Evidence:
+        """Measure ``query`` against the index (see :data:`FEATURES`).
+
+        ``context`` (earlier turns of a conversation) helps find the passage,
+        read together with the query; sentences are judged on the query alone.
+        """
+        where = f"{query} {context}" if context else query
+        vectors = self.embedder.encode([query, where] if context else [query])
+        vector, where_vector = vectors[0], vectors[-1]
+        sd = dense_scores(self.index, "sentences", vector)
+        pd = dense_scores(self.index, "passages", where_vector)
+        question_terms = terms(query)
+        sb = scaled(self.index.sentence_bm25.scores(question_terms))
+        pb = scaled(self.index.passage_bm25.scores(terms(where) if context else question_terms))
+        first = fuse(self.mode, self.weights.first_stage, self.known.parent, sd, sb, pd, pb)
+        candidates = top(first, self.weights.candidates)
+        frequencies, weight = term_statistics(self.index, question_terms)
+        features = candidate_features(query, question_terms, weight, vector, candidates, self.known, sd, sb, pd, pb)
+        return Evidence(query, question_terms, frequencies, weight, vector, sd, sb, pd, pb,
+                        passage_scores(self.mode, pd, pb), candidates, first[candidates], features)
+
+    def rank(self, evidence: Evidence) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate sentence ids, best first, and their scores."""
+        if self.mode == "hybrid":
+            scores = evidence.features @ np.asarray(self.weights.ranking)
+        else:
+            scores = evidence.first_stage
+        order = np.argsort(-scores, kind="stable")
+        return evidence.candidates[order], scores[order]
+
+    def judge_features(self, evidence: Evidence, ranked: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        return judge_features(evidence, ranked, scores, self.known)
+
+    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
+        """Answer ``question``; ``context`` (earlier turns it leans on, if
+        any) helps find the passage."""
+        question = clean_question(question)
+        context = clean_question(context) if context and context.strip() else None
+        if not self.index.sentences:
+            return Answer(question, None, None, None, 0.0, [], reason=not_answered(False))
+        evidence = self.evidence(question, context)
+        ranked_ids, scores = self.rank(evidence)
+        ranked = [self.index.sentences[i] for i in ranked_ids[:10]]
+        scored = self._top_passages(evidence.passage_scores, k)
+        missing = self.missing.of(question)
+        if missing:
+            return Answer(question, None, None, None, 0.0, scored, ranked,
+                          reason=not_mentioned(missing, self.several_articles), missing=tuple(missing))
+        verdict = self.judge.verdict(self.judge_features(evidence, ranked_ids, scores))
+        confidence = verdict.chance
+        threshold = self.weights.abstain_below
+        if verdict.declines if threshold is None else confidence < threshold:
+            return Answer(question, None, None, None, confidence, scored, ranked,
+                          reason=not_answered(self.several_articles))
+        best = ranked[0]
+        passage = self.index.passages[best.passage]
+        citation = Citation(self.display_path(best.file), passage.title, best.line, best.start, best.end)
+        return Answer(question, best, passage, citation, confidence, scored, ranked)
+
+    def _top_passages(self, scores: np.ndarray, k: int) -> list[ScoredPassage]:
+        best = top(scores, max(k, 0))
+        passages = self.index.passages
+        return [ScoredPassage(passages[i], self.display_path(passages[i].file), float(scores[i])) for i in best]

@@ -1,0 +1,135 @@
+"""The second stage's evidence: what each candidate sentence shows about
+the question, one row of :data:`FEATURES` per candidate."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from qabot.evidence import answer_kind, coverage, idf, offers_kind
+from qabot.index import Index
+from qabot.lexical import terms, words
+
+FEATURES = (
+    "sentence_bm25", "passage_dense", "passage_bm25", "coverage", "novelty", "answer_kind",
+    "log_length", "window_coverage", "sentence_dense", "window_dense", "bigram_coverage",
+    "opens_passage", "passage_coverage",
+    # Share of the question's weight found in the candidate's whole article,
+    # and in its title: with several articles, the one the question names.
+    "article_coverage", "title_coverage",
+    # The three similarities again, scaled by how little of the question's
+    # words the best candidate holds: paraphrases lean on meaning.
+    "passage_dense_paraphrase", "sentence_dense_paraphrase", "window_dense_paraphrase",
+    # The sentence's two similarities squared: a close match counts for
+    # more than its cosine alone says.
+    "sentence_dense_squared", "window_dense_squared",
+)
+# Columns of FEATURES that the paraphrase and squared features are made from.
+_COVERAGE = FEATURES.index("coverage")
+_SIMILARITIES = [FEATURES.index(name) for name in ("passage_dense", "sentence_dense", "window_dense")]
+_SQUARED = [FEATURES.index(name) for name in ("sentence_dense", "window_dense")]
+
+
+def bigrams(text: str) -> frozenset[tuple[str, str]]:
+    tokens = words(text)
+    return frozenset(zip(tokens, tokens[1:]))
+
+
+@dataclass
+class Evidence:
+    """Everything measured about one query, over the whole index."""
+
+    query: str
+    question_terms: list[str]  # stemmed content words, in order
+    term_frequencies: dict[str, int]  # sentences holding each question term
+    term_weights: dict[str, float]  # idf of each question term over the sentences
+    vector: np.ndarray  # the query's embedding
+    sentence_dense: np.ndarray
+    sentence_bm25: np.ndarray
+    passage_dense: np.ndarray
+    passage_bm25: np.ndarray
+    passage_scores: np.ndarray
+    candidates: np.ndarray  # sentence ids, best first-stage score first
+    first_stage: np.ndarray  # the candidates' first-stage scores
+    features: np.ndarray  # one row per candidate, columns as FEATURES
+
+
+class SentenceTerms:
+    """The terms of sentences, their neighbours and passages, cached."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        sentences = index.sentences
+        self.parent = np.array([s.passage for s in sentences], dtype=np.int64)
+        same = self.parent[1:] == self.parent[:-1] if len(sentences) else np.zeros(0, bool)
+        ids = np.arange(len(sentences))
+        self.previous = np.where(np.r_[False, same], ids - 1, ids)
+        self.next = np.where(np.r_[same, False], ids + 1, ids)
+        self.of_sentence = lru_cache(maxsize=100_000)(lambda i: frozenset(terms(sentences[i].text)))
+        self.of_passage = lru_cache(maxsize=100_000)(lambda p: frozenset(terms(index.passages[p].text)))
+        self.bigrams_of = lru_cache(maxsize=100_000)(lambda i: bigrams(sentences[i].text))
+        self.of_article = lru_cache(maxsize=10_000)(self._article_terms)
+        self.of_title = lru_cache(maxsize=10_000)(lambda file: frozenset(terms(index.file_titles.get(file, ""))))
+        self._passages_of: dict[str, list[int]] | None = None
+
+    def _article_terms(self, file: str) -> frozenset[str]:
+        if self._passages_of is None:
+            self._passages_of = {}
+            for passage in self.index.passages:
+                self._passages_of.setdefault(passage.file, []).append(passage.id)
+        return frozenset().union(*(self.of_passage(p) for p in self._passages_of.get(file, [])))
+
+    def window(self, i: int) -> frozenset[str]:
+        """Terms of sentence ``i`` and of its neighbours in the passage."""
+        return self.of_sentence(i) | self.of_sentence(int(self.previous[i])) | self.of_sentence(int(self.next[i]))
+
+    def window_text(self, i: int) -> str:
+        """Sentence ``i`` after the one before it in its passage."""
+        sentences = self.index.sentences
+        before = int(self.previous[i])
+        return sentences[i].text if before == i else f"{sentences[before].text} {sentences[i].text}"
+
+
+def term_statistics(index: Index, question_terms) -> tuple[dict[str, int], dict[str, float]]:
+    """How many sentences hold each question term, and its inverse document frequency."""
+    frequencies = index.sentence_bm25.document_frequencies(set(question_terms))
+    size = len(index.sentences)
+    return frequencies, {t: idf(f, size) for t, f in frequencies.items()}
+
+
+def candidate_features(query: str, question_terms, weight: dict[str, float], vector: np.ndarray,
+                       candidates: np.ndarray, known: SentenceTerms, sd, sb, pd, pb) -> np.ndarray:
+    """One row of :data:`FEATURES` per candidate sentence."""
+    index = known.index
+    question_terms = set(question_terms)
+    question_words = set(words(query))
+    question_bigrams = bigrams(query)
+    kind = answer_kind(query)
+    window_dense = index.vectors_of("windows", candidates) @ vector
+    rows = []
+    for i, window_sim in zip(candidates, window_dense):
+        i = int(i)
+        own = known.of_sentence(i)
+        text = index.sentences[i].text
+        p = int(known.parent[i])
+        rows.append((
+            sb[i], pd[p], pb[p],
+            coverage(question_terms, own, weight),
+            len(own - question_terms) / max(len(own), 1),
+            float(offers_kind(text, kind, question_words)),
+            math.log1p(len(text.split())),
+            coverage(question_terms, known.window(i), weight),
+            sd[i], window_sim,
+            len(question_bigrams & known.bigrams_of(i)) / max(len(question_bigrams), 1),
+            float(known.previous[i] == i),
+            coverage(question_terms, known.of_passage(p), weight),
+            coverage(question_terms, known.of_article(index.sentences[i].file), weight),
+            coverage(question_terms, known.of_title(index.sentences[i].file), weight),
+        ))
+    made = len(_SIMILARITIES) + len(_SQUARED)
+    plain = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES) - made)
+    unmatched = 1.0 - plain[:, _COVERAGE].max(initial=0.0)
+    return np.hstack([plain, unmatched * plain[:, _SIMILARITIES], plain[:, _SQUARED] ** 2])
