@@ -28,8 +28,8 @@ from qabot.answering.candidates import standout
 from qabot.answering.features import FEATURES, Evidence, SentenceTerms
 from qabot.answering.missing import key_runs, name_terms, writings
 from qabot.errors import QabotError
-from qabot.evidence import answer_kind, coverage
-from qabot.lexical import terms
+from qabot.evidence import answer_kind, coverage, offers_kind
+from qabot.lexical import terms, words
 
 MODEL_FILE = Path(__file__).with_name("judge.json")
 # The SHA-256 of each model file, checked on load (written by the trainer).
@@ -47,6 +47,9 @@ EXTRA_FEATURES = (
     "sentence_standout", "passage_standout", "log_sentences", "asks_kind",
     "names_in_window", "numbers_in_window", "name_conflict", "number_conflict",
     "negation_mismatch", "log_question_terms", "rarest_missing", "missing_in_passage",
+    # Asks for a number, a time or a name, and the sentence with the one
+    # before it offers none.
+    "kind_not_offered",
 )
 JUDGE_FEATURES = tuple(f"top_{name}" for name in FEATURES) + EXTRA_FEATURES
 
@@ -80,12 +83,13 @@ def judge_features(evidence: Evidence, ranked: np.ndarray, scores: np.ndarray, k
     absent = [weight[t] for t in question if t not in window]
     in_corpus = {t for t, f in evidence.term_frequencies.items() if f > 0}
     size = min(max(len(index.sentences), SENTENCES_LEARNT[0]), SENTENCES_LEARNT[1])
+    kind = answer_kind(evidence.query)
     extra = (
         scores[0], scores[0] - scores[1] if len(scores) > 1 else 0.0,
         float(evidence.sentence_dense.max(initial=0.0)), float(evidence.passage_dense.max(initial=0.0)),
         coverage(question, in_corpus, weight),
         standout(evidence.sentence_dense), standout(evidence.passage_dense), math.log(size),
-        float(answer_kind(evidence.query) is not None),
+        float(kind is not None),
         _share_found(names, window), _share_found(numbers, window),
         float(_share_found(names, window) < 1 and bool(other_names)),
         float(_share_found(numbers, window) < 1 and bool(other_numbers)),
@@ -93,6 +97,7 @@ def judge_features(evidence: Evidence, ranked: np.ndarray, scores: np.ndarray, k
         math.log1p(len(question)),
         max(absent, default=0.0) / max(weight.values(), default=1.0),
         coverage([t for t in question if t not in window], passage, weight) if absent else 0.0,
+        float(kind is not None and not offers_kind(window_text, kind, set(words(evidence.query)))),
     )
     return np.r_[row, np.asarray(extra, dtype=np.float64)]
 
