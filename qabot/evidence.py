@@ -64,7 +64,7 @@ def idf(document_frequency: int, documents: int) -> float:
 def coverage(question_terms: Iterable[str], text_terms: set[str], weights: Mapping[str, float]) -> float:
     """Share of the question's term weight that ``text_terms`` contain."""
     total = found = 0.0
-    for term in set(question_terms):
+    for term in sorted(set(question_terms)):  # a fixed order: the same sum in every process
         weight = weights[term]
         total += weight
         if term in text_terms:

@@ -47,6 +47,12 @@ def test_key_runs(question, runs):
     ("Where do American troops serve?", []),  # "American" is another name of the U.S.
     ("What did Tehran say it does not seek?", []),  # the capital stands for Iran
     ("Who did the Americans blame?", []),  # plural
+    ("What did Pompei say?", []),  # one letter away from Pompeo
+    ("What did the Iraqis say?", []),  # the people of Iraq
+    ("What did Soleimany command?", []),  # Soleimani, misspelt
+    ("How many TV crews were at the base?", []),  # short abbreviations are not looked for
+    ("How many of the 14 missiles hit?", []),  # nor small numbers
+    ("How many missiles hit the base in 1998?", ["1998"]),
 ])
 def test_missing_terms_of_the_shipped_article(shipped_bot, question, missing):
     assert MissingTerms(shipped_bot.answerer.index).of(question) == missing
@@ -75,6 +81,16 @@ def test_refusal_wording():
         "The article doesn't mention “Angela Merkel” or Oman."
     assert not_answered(several=False) == "The article doesn't say."
     assert not_answered(several=True) == "The articles don't say."
+
+
+@pytest.mark.parametrize("a, b, most, near", [
+    ("genghis", "ghengis", 2, True), ("genghis", "ghengis", 1, False), ("pompeo", "pompei", 1, True),
+    ("bahrain", "iran", 2, False), ("", "ab", 2, True), ("abc", "abc", 0, True),
+])
+def test_within_edits(a, b, most, near):
+    from qabot.answering.missing import within_edits
+
+    assert within_edits(a, b, most) is near and within_edits(b, a, most) is near
 
 
 def test_alias_groups_are_well_formed():
