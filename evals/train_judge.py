@@ -14,9 +14,10 @@ Data recipe (all from the SQuAD half-A files in the given folder):
   same article ("paragraph") or from another article ("article"); the
   replacement never occurs in the question's own paragraph.
 
-Each article is cut into documents of six consecutive paragraphs (about
-30 sentences, the size of a news story; a whole SQuAD article is ten times
-longer), and each question is asked of its paragraph's document. Every
+Each question is asked twice: of its whole article (hundreds of sentences,
+like an archive) and of a document of six consecutive paragraphs holding
+its paragraph (about 30 sentences, the size of a news story), so that the
+judge learns how evidence changes with the number of sentences. Every
 question is asked as the bot asks it (first stage, ranking); a
 question whose key term no article mentions is declined by that rule and
 is not the judge's to learn. For the others the judge's features of the
@@ -77,6 +78,7 @@ class Row:
     group: str  # the article's title: folds never split an article
     document: str  # the cache key of the index it was asked of
     source: str  # which file or rule the question came from
+    size: str  # "article" (a whole SQuAD article) or "news" (six of its paragraphs)
     kind: str  # answerable, foreign, adversarial, near-miss
     question: str
     declined_by_rule: bool
@@ -86,6 +88,15 @@ class Row:
 
 def squad_articles(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["data"]
+
+
+def documents_of(article: dict) -> list[tuple[str, str, str, list[int]]]:
+    """The article whole, then cut into news-sized documents: each its size
+    label, title, text and paragraphs' numbers."""
+    title = str(article["title"]).replace("_", " ")
+    contexts = [p["context"].strip() for p in article["paragraphs"]]
+    whole = ("article", title, title + "\n\n" + "\n\n".join(contexts) + "\n", list(range(len(contexts))))
+    return [whole] + [("news", *document) for document in news_sized(article)]
 
 
 def news_sized(article: dict) -> list[tuple[str, str, list[int]]]:
@@ -145,7 +156,7 @@ def near_misses(articles: list[dict], rng: random.Random, per_article: int = 60)
     return made
 
 
-def measure(answerer, question: str, answers, group: str, source: str, kind: str) -> Row:
+def measure(answerer, question: str, answers, group: str, source: str, kind: str, size: str) -> Row:
     """The judge's features of the best sentence for ``question``, and its label."""
     declined_by_rule = bool(answerer.missing.of(question))
     evidence = answerer.evidence(question)
@@ -153,7 +164,7 @@ def measure(answerer, question: str, answers, group: str, source: str, kind: str
     features = answerer.judge_features(evidence, ranked, scores)
     right = kind == "answerable" and holds_answer(answerer.index.sentences[int(ranked[0])].text, answers)
     document = answerer.seeds.parent.name
-    return Row(group, document, source, kind, question, declined_by_rule, features, right)
+    return Row(group, document, source, size, kind, question, declined_by_rule, features, right)
 
 
 def open_answerer(cache: Path, name: str, text: str, embedder):
@@ -171,7 +182,7 @@ def measure_all(folder: Path, cache: Path, embedder, rng: random.Random) -> list
         articles = squad_articles(folder / file)
         made = near_misses(articles, rng) if source == "v2-style" else []
         for number, article in enumerate(articles):
-            for title, text, paragraphs in news_sized(article):
+            for size, title, text, paragraphs in documents_of(article):
                 answerer = open_answerer(cache, f"{number:03d}", text, embedder)
                 for p_number in paragraphs:
                     for qa in article["paragraphs"][p_number]["qas"]:
@@ -179,9 +190,9 @@ def measure_all(folder: Path, cache: Path, embedder, rng: random.Random) -> list
                         kind = ("foreign" if str(qa["id"]).endswith("-foreign") else "adversarial") \
                             if impossible else "answerable"
                         answers = [a["text"] for a in qa["answers"]]
-                        rows.append(measure(answerer, qa["question"], answers, title, source, kind))
+                        rows.append(measure(answerer, qa["question"], answers, title, source, kind, size))
                     for _, _, question, how in (m for m in made if m[:2] == (number, p_number)):
-                        rows.append(measure(answerer, question, [], title, f"near-miss by {how}", "near-miss"))
+                        rows.append(measure(answerer, question, [], title, f"near-miss by {how}", "near-miss", size))
             print(f"{source}: measured {article['title']}", file=sys.stderr, flush=True)
     return rows
 
@@ -319,12 +330,14 @@ KINDS = (("answerable (v2-style file: v1.1's questions)", ANSWERABLE),
 
 def report(rows, held, thresholds) -> list[str]:
     lines = [f"Thresholds: off-topic {thresholds[0]}, near-miss {thresholds[1]}.", "",
-             "| questions | count | declined by the missing-term rule | declined in all |",
-             "| --- | --- | --- | --- |"]
+             "| questions | count (per size) | declined by the missing-term rule: whole articles / news-sized | "
+             "declined in all: whole articles / news-sized |", "| --- | --- | --- | --- |"]
     for label, keep in KINDS:
-        picked = [r for r in rows if keep(r)]
-        lines.append(f"| {label} | {len(picked)} | {np.mean([r.declined_by_rule for r in picked]):.1%} | "
-                     f"{declined(rows, held, thresholds, keep):.1%} |")
+        by_size = [lambda r, s=size: keep(r) and r.size == s for size in ("article", "news")]
+        rule = [np.mean([r.declined_by_rule for r in rows if k(r)]) for k in by_size]
+        total = [declined(rows, held, thresholds, k) for k in by_size]
+        lines.append(f"| {label} | {sum(by_size[0](r) for r in rows)} | {rule[0]:.1%} / {rule[1]:.1%} | "
+                     f"{total[0]:.1%} / {total[1]:.1%} |")
     right = [r.right for r in rows if ANSWERABLE(r) and not r.declined_by_rule]
     lines += ["", f"Best-ranked sentence right (answerable, v2-style file): {np.mean(right):.3f}", ""]
     for label, keep in (("v2-style file", lambda r: r.source == "v2-style"), ("v2.0 file", lambda r: r.source == "v2.0")):

@@ -30,14 +30,14 @@ NEAR_MISSES = EVALS / "nearmiss.jsonl"
 EXTRA_SET = EVALS / "extra.jsonl"
 EXTRA_ARTICLES = EVALS / "extra-articles"
 
-SEED_ANSWER_AT_1 = 0.74  # measured 0.758
-SEED_ANSWERABLE_DECLINED_AT_MOST = 0.16  # measured 0.147
+SEED_ANSWER_AT_1 = 0.74  # measured 0.768
+SEED_ANSWERABLE_DECLINED_AT_MOST = 0.15  # measured 0.126
 SEED_OFF_TOPIC_DECLINED_AT_LEAST = 0.92  # measured 13 of 14
-NEAR_MISSES_DECLINED_AT_LEAST = 0.10  # measured 6 of 57
-# With the extra articles added (measured: answer@1 0.084 lower, 12 of 14
+NEAR_MISSES_DECLINED_AT_LEAST = 0.08  # measured 6 of 57
+# With the extra articles added (measured: answer@1 0.094 lower, 13 of 14
 # off-topic questions declined).
-EXTRA_ARTICLES_COST_AT_MOST = 0.10
-EXTRA_OFF_TOPIC_DECLINED_AT_LEAST = 0.85
+EXTRA_ARTICLES_COST_AT_MOST = 0.12
+EXTRA_OFF_TOPIC_DECLINED_AT_LEAST = 0.92
 
 
 def _report(questions_path, seeds, index, model):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qabot.answering.candidates import standout
 from qabot.answering.features import FEATURES, Evidence, SentenceTerms
 from qabot.answering.missing import key_runs, name_terms, writings
 from qabot.errors import QabotError
@@ -33,13 +34,19 @@ from qabot.lexical import terms, words
 MODEL_FILE = Path(__file__).with_name("judge.json")
 # The SHA-256 of each model file, checked on load (written by the trainer).
 HASHES_FILE = Path(__file__).with_name("models.sha256")
+# The judge learnt from documents of these sizes (in sentences) and holds
+# the size constant outside them.
+SENTENCES_LEARNT = (20, 500)
 _NEGATION = re.compile(r"\b(not|never|no|none|nor|without)\b|n't\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w'’-]*")
 _NUMBER = re.compile(r"\d[\d,.]*")
 
 # Evidence about the top sentence beyond its ranking features.
 EXTRA_FEATURES = (
-    "rank_score", "rank_margin", "best_sentence_dense", "best_passage_dense", "corpus_coverage", "asks_kind",
+    "rank_score", "rank_margin", "best_sentence_dense", "best_passage_dense", "corpus_coverage",
+    # Chance matches score higher among more sentences: how far the best
+    # cosines stand out, and the number of sentences.
+    "sentence_standout", "passage_standout", "log_sentences", "asks_kind",
     "names_in_window", "numbers_in_window", "name_conflict", "number_conflict",
     "negation_mismatch", "log_question_terms", "rarest_missing", "missing_in_passage",
     # Asks for a number, a time or a name, and the sentence with the one
@@ -77,11 +84,14 @@ def judge_features(evidence: Evidence, ranked: np.ndarray, scores: np.ndarray, k
     absent = [weight[t] for t in question if t not in window]
     in_corpus = {t for t, f in evidence.term_frequencies.items() if f > 0}
     kind = answer_kind(evidence.query)
+    size = min(max(len(known.index.sentences), SENTENCES_LEARNT[0]), SENTENCES_LEARNT[1])
     names_found, numbers_found = _share_found(names, window), _share_found(numbers, window)
     extra = (
         scores[0], scores[0] - scores[1] if len(scores) > 1 else 0.0,
         float(evidence.sentence_dense.max(initial=0.0)), float(evidence.passage_dense.max(initial=0.0)),
-        coverage(question, in_corpus, weight), float(kind is not None),
+        coverage(question, in_corpus, weight),
+        standout(evidence.sentence_dense), standout(evidence.passage_dense), math.log(size),
+        float(kind is not None),
         names_found, numbers_found,
         float(names_found < 1 and bool(other_names)), float(numbers_found < 1 and bool(other_numbers)),
         float(bool(_NEGATION.search(evidence.query)) != bool(_NEGATION.search(window_text))),
