@@ -402,8 +402,9 @@ def card(lines, features, args, digest, size, count) -> str:
         "an off-topic detector (answerable against foreign questions) and a near-miss detector (answerable "
         "against SQuAD v2.0's unanswerable questions and the rule-made near-misses)",
         f"- file: `qabot/answering/judge.json`, {size:,} bytes, sha256 `{digest}` (checked on load)",
-        f"- data: {count:,} questions of SQuAD half A (the v2-style file with foreign questions, the v2.0 "
-        "file with its unanswerable questions, near-misses made by rule); see the script's docstring",
+        f"- data: {count // 2:,} questions of SQuAD half A (the v2-style file with foreign questions, the v2.0 "
+        "file with its unanswerable questions, near-misses made by rule), each asked of its whole article and "
+        f"of a news-sized part of it: {count:,} rows; see the script's docstring",
         f"- thresholds: the off-topic one declines at most {args.off_topic_declined:.1%} of held-out answerable "
         f"questions alone; the near-miss one is the highest that keeps all declines at most "
         f"{args.answerable_declined:.1%}", "", *lines, ""])
