@@ -303,7 +303,8 @@ def reliability(rows, chances, keep, bins: int = 10) -> tuple[float, list[tuple]
     return sum(n * abs(m - r) for _, n, m, r in table) / len(p), table
 
 
-def ANSWERABLE(r: Row) -> bool:
+def squad_answerable(r: Row) -> bool:
+    """An answerable question of the v2-style file (the v1.1 questions)."""
     return r.kind == "answerable" and r.source == "v2-style"
 
 
@@ -314,13 +315,13 @@ def choose_thresholds(rows, held, on_topic_most: float, most: float) -> tuple[fl
     one up to ``most`` in all, on each file's answerable questions."""
     grid = np.round(np.arange(0.0, 0.9, 0.005), 3)
     worst = lambda picked: max(declined(rows, held, picked, keep) for keep in (  # noqa: E731
-        ANSWERABLE, lambda r: r.kind == "answerable" and r.source == "v2.0"))
+        squad_answerable, lambda r: r.kind == "answerable" and r.source == "v2.0"))
     on_topic = max(t for t in grid if t <= 0.5 and worst((t, 0.0)) - worst((0.0, 0.0)) <= on_topic_most)
     answerable = max(t for t in grid if worst((on_topic, t)) <= most)
     return float(on_topic), float(answerable)
 
 
-KINDS = (("answerable (v2-style file: v1.1's questions)", ANSWERABLE),
+KINDS = (("answerable (v2-style file: v1.1's questions)", squad_answerable),
          ("answerable (v2.0 file)", lambda r: r.kind == "answerable" and r.source == "v2.0"),
          ("foreign", lambda r: r.kind == "foreign"),
          ("SQuAD v2.0 unanswerable", lambda r: r.kind == "adversarial"),
@@ -338,7 +339,7 @@ def report(rows, held, thresholds) -> list[str]:
         total = [declined(rows, held, thresholds, k) for k in by_size]
         lines.append(f"| {label} | {sum(by_size[0](r) for r in rows)} | {rule[0]:.1%} / {rule[1]:.1%} | "
                      f"{total[0]:.1%} / {total[1]:.1%} |")
-    right = [r.right for r in rows if ANSWERABLE(r) and not r.declined_by_rule]
+    right = [r.right for r in rows if squad_answerable(r) and not r.declined_by_rule]
     lines += ["", f"Best-ranked sentence right (answerable, v2-style file): {np.mean(right):.3f}", ""]
     for label, keep in (("v2-style file", lambda r: r.source == "v2-style"), ("v2.0 file", lambda r: r.source == "v2.0")):
         error, table = reliability(rows, held.chance, keep)
@@ -352,7 +353,7 @@ def report(rows, held, thresholds) -> list[str]:
     for t in sorted({0.0, 0.05, 0.1, 0.15, 0.2, 0.3, thresholds[1], 0.4, 0.5, 0.6, 0.7}):
         picked = (thresholds[0], t)
         lines.append(f"| {t:.3f} | " + " | ".join(f"{declined(rows, held, picked, keep):.1%}" for keep in (
-            ANSWERABLE, KINDS[1][1], KINDS[3][1], lambda r: r.kind == "near-miss", KINDS[2][1])) + " |")
+            squad_answerable, KINDS[1][1], KINDS[3][1], lambda r: r.kind == "near-miss", KINDS[2][1])) + " |")
     return lines
 
 
