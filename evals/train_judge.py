@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 from qabot.answering.judge import HASHES_FILE, JUDGE_FEATURES, MODEL_FILE, Judge, Logistic  # noqa: E402
 from qabot.answering.missing import key_runs  # noqa: E402
 from qabot.bot import Bot  # noqa: E402
-from qabot.evaluation.metrics import holds_answer  # noqa: E402
+from qabot.evaluation.metrics import calibration_error, holds_answer, reliability  # noqa: E402
 from qabot.lexical import terms  # noqa: E402
 
 FOLDS = 4
@@ -292,15 +292,11 @@ def declined(rows: list[Row], held: HeldOut, thresholds: tuple[float, float], ke
                           or held.answerable[i] < answerable for i in picked]))
 
 
-def reliability(rows, chances, keep, bins: int = 10) -> tuple[float, list[tuple]]:
-    """Expected calibration error and (bin, count, mean chance, share right) of judged rows."""
+def judged_reliability(rows, chances, keep) -> tuple[float, list[dict]]:
+    """Expected calibration error and the bins of :func:`reliability` over judged rows."""
     picked = [i for i, r in enumerate(rows) if keep(r) and not r.declined_by_rule]
-    p = chances[picked]
-    y = np.array([rows[i].right for i in picked], dtype=float)
-    edges = np.minimum((p * bins).astype(int), bins - 1)
-    table = [(b / bins, int(np.sum(edges == b)), float(p[edges == b].mean()), float(y[edges == b].mean()))
-             for b in range(bins) if np.any(edges == b)]
-    return sum(n * abs(m - r) for _, n, m, r in table) / len(p), table
+    table = reliability(chances[picked], [rows[i].right for i in picked])
+    return calibration_error(table), table
 
 
 def squad_answerable(r: Row) -> bool:
@@ -342,10 +338,11 @@ def report(rows, held, thresholds) -> list[str]:
     right = [r.right for r in rows if squad_answerable(r) and not r.declined_by_rule]
     lines += ["", f"Best-ranked sentence right (answerable, v2-style file): {np.mean(right):.3f}", ""]
     for label, keep in (("v2-style file", lambda r: r.source == "v2-style"), ("v2.0 file", lambda r: r.source == "v2.0")):
-        error, table = reliability(rows, held.chance, keep)
+        error, table = judged_reliability(rows, held.chance, keep)
         lines += [f"Calibration on the {label} (every judged question): expected calibration error {error:.3f}", "",
                   "| chance | count | mean chance | share right |", "| --- | --- | --- | --- |"]
-        lines += [f"| {low:.1f}-{low + 0.1:.1f} | {n} | {m:.3f} | {r:.3f} |" for low, n, m, r in table]
+        lines += [f"| {b['from']:.1f}-{b['to']:.1f} | {b['count']} | {b['confidence']:.3f} | {b['right']:.3f} |"
+                  for b in table]
         lines.append("")
     lines += ["Trade-off by near-miss threshold (off-topic threshold fixed), share declined:", "",
               "| near-miss threshold | answerable (v2-style) | answerable (v2.0) | SQuAD v2.0 unanswerable | "

@@ -28,16 +28,21 @@ from qabot.index import Index
 from qabot.lexical import terms
 
 
+def _the_articles_do_not(several: bool) -> str:
+    return "The articles don't" if several else "The article doesn't"
+
+
 def not_mentioned(missing: list[str], several: bool) -> str:
     """``The article doesn't mention Bahrain.``"""
     # Quotes keep a name of several words together in a list of several.
     quoted = [f"“{term}”" if " " in term and len(missing) > 1 else term for term in missing]
     listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    return f"The article{'s' if several else ''} {'don' if several else 'doesn'}'t mention {listed}."
+    return f"{_the_articles_do_not(several)} mention {listed}."
 
 
 def not_answered(several: bool) -> str:
-    return f"The article{'s' if several else ''} {'don' if several else 'doesn'}'t say."
+    """``The article doesn't say.``"""
+    return f"{_the_articles_do_not(several)} say."
 
 
 class Answerer:
@@ -65,7 +70,7 @@ class Answerer:
 
     @property
     def several_articles(self) -> bool:
-        return len(self.index.manifest.get("files", {})) > 1
+        return len(self.index.file_titles) > 1
 
     def display_path(self, name: str) -> str:
         return str(self.seeds / name)

@@ -45,17 +45,17 @@ def _share(flags) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
 
-def reliability(outcomes: list[Outcome], bins: int = 10) -> list[dict]:
-    """Answers given, by confidence bin: how many, how confident, how many right."""
-    given = [o for o in outcomes if not o.abstained]
+def reliability(confidences, rights, bins: int = 10) -> list[dict]:
+    """Answers by confidence bin: how many, how confident, the share right."""
+    pairs = list(zip(confidences, rights))
     table = []
     for b in range(bins):
         low, high = b / bins, (b + 1) / bins
-        inside = [o for o in given if low <= o.confidence < high or (b == bins - 1 and o.confidence == 1.0)]
+        inside = [(c, r) for c, r in pairs if low <= c < high or (b == bins - 1 and c == 1.0)]
         if inside:
             table.append({"from": low, "to": high, "count": len(inside),
-                          "confidence": round(float(np.mean([o.confidence for o in inside])), 4),
-                          "right": round(sum(o.correct for o in inside) / len(inside), 4)})
+                          "confidence": round(float(np.mean([c for c, _ in inside])), 4),
+                          "right": round(sum(bool(r) for _, r in inside) / len(inside), 4)})
     return table
 
 
@@ -71,6 +71,8 @@ def summarize(outcomes: list[Outcome]) -> dict:
     answerable = [o for o in outcomes if o.answerable]
     unanswerable = [o for o in outcomes if not o.answerable]
     latencies = np.array([o.latency_ms for o in outcomes]) if outcomes else np.zeros(1)
+    given = [o for o in outcomes if not o.abstained]
+    by_confidence = reliability([o.confidence for o in given], [o.correct for o in given])
     return {
         "questions": len(outcomes),
         "answerable": len(answerable),
@@ -87,8 +89,8 @@ def summarize(outcomes: list[Outcome]) -> dict:
         "unanswerable_refused_by_kind": {
             kind: _share(o.abstained for o in unanswerable if o.kind == kind)
             for kind in sorted({o.kind for o in unanswerable if o.kind})},
-        "calibration_error": calibration_error(reliability(outcomes)),
-        "reliability": reliability(outcomes),
+        "calibration_error": calibration_error(by_confidence),
+        "reliability": by_confidence,
         "latency_ms": {"median": round(float(np.median(latencies)), 2),
                        "p95": round(float(np.percentile(latencies, 95)), 2)},
     }
