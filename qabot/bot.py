@@ -14,7 +14,7 @@ from qabot.articles import article_paths
 from qabot.build import BuildProgress, BuildReport, is_fresh, update_index
 from qabot.conversation import Conversation
 from qabot.embedder import BundledModel, Embedder
-from qabot.errors import IndexLoadError
+from qabot.errors import ArticleError, IndexLoadError, IndexWriteError, QabotError, QuoteMismatchError
 from qabot.fast_encoder import onnx_folder
 from qabot.index import Index, check_file_sizes, read_manifest
 from qabot.storage import readable_folder, refuse_non_folder
@@ -46,22 +46,41 @@ def _load(folder: Path, embedder: Embedder) -> Index:
 def load_fresh_index(
     seeds: Path, folder: Path, embedder: Embedder,
     notice: Notice | None = None, progress: BuildProgress | None = None,
-) -> tuple[Index, BuildReport | None]:
+) -> tuple[Index, BuildReport | None, str | None]:
     """The index of ``seeds``, first updated if it is missing, damaged or
-    stale (``notice`` is told why); the build report, or None if none ran."""
+    stale (``notice`` is told why); the build report, or None if none ran;
+    and why the index is stale, when it could not be updated.
+
+    A stale index that cannot be updated (an article that cannot be read, a
+    folder that cannot be written) still answers: ``notice`` hears what is
+    wrong. A missing or damaged one cannot, and the error is raised.
+    """
     refuse_non_folder(folder)
     article_paths(seeds)  # no articles: say so before talking of the index
     damaged = False
     try:
         if is_fresh(read_manifest(folder), seeds, embedder):
-            return _load(folder, embedder), None
+            return _load(folder, embedder), None, None
         reason = f"articles in {str(seeds)!r} changed; updating the index"
     except IndexLoadError as error:
         reason, damaged = f"{error}; building it", True
+    except QabotError:
+        reason = "an article cannot be read; updating the index"
     if notice:
         notice(reason)
-    report = update_index(seeds, folder, embedder, progress=progress, verify=damaged)
-    return _load(folder, embedder), report
+    try:
+        report = update_index(seeds, folder, embedder, progress=progress, verify=damaged, notice=notice)
+    except (ArticleError, IndexWriteError) as error:
+        if damaged:
+            raise
+        try:
+            index = _load(folder, embedder)
+        except IndexLoadError:
+            raise error from None
+        if notice:
+            notice(f"cannot update the index: {error}; answering from the previous index")
+        return index, None, str(error)
+    return _load(folder, embedder), report, None
 
 
 @dataclass
@@ -73,6 +92,9 @@ class Bot:
     embedder: Embedder
     answerer: Answerer
     last_build: BuildReport | None = None
+    # Why the index is out of date, when it could not be updated.
+    stale_because: str | None = None
+    notice: Notice | None = None
 
     @classmethod
     def open(
@@ -88,24 +110,37 @@ class Bot:
         """Load the index, first updating it if the articles changed or it is
         missing or damaged (``notice`` is told why)."""
         embedder = embedder or BundledModel()
-        index, report = load_fresh_index(seeds, folder, embedder, notice, progress)
+        index, report, stale_because = load_fresh_index(seeds, folder, embedder, notice, progress)
         attach = getattr(embedder, "attach_fast_path", None)
         if attach is not None:
             attach(onnx_folder(folder))
         answerer = Answerer(index, embedder, seeds, mode=mode, weights=weights)
-        return cls(seeds, folder, embedder, answerer, report)
+        return cls(seeds, folder, embedder, answerer, report, stale_because, notice)
 
-    def ask(self, question: str, k: int = 3) -> Answer:
-        return self.answerer.ask(question, k=k)
+    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
+        """Answer ``question``. A record that is not its article's text
+        (the index is damaged, or an article changed since) is never shown:
+        the index is rebuilt first (``notice`` is told), then asked again."""
+        try:
+            return self.answerer.ask(question, k=k, context=context)
+        except QuoteMismatchError as error:
+            if self.notice:
+                self.notice(f"{error}; rebuilding the index")
+            self.rebuild(verify=True)
+            return self.answerer.ask(question, k=k, context=context)
 
     def conversation(self) -> Conversation:
-        return Conversation(self.answerer)
+        return Conversation(self)
 
-    def rebuild(self, force: bool = False, progress: BuildProgress | None = None) -> BuildReport:
-        """Update the index from the articles and swap it in for answering."""
-        report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress)
+    def rebuild(self, force: bool = False, progress: BuildProgress | None = None,
+                verify: bool = False) -> BuildReport:
+        """Update the index from the articles and swap it in for answering
+        (``verify``: check every index file's content first)."""
+        report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress,
+                              verify=verify, notice=self.notice)
         index = _load(self.folder, self.embedder)
         self.answerer = Answerer(index, self.embedder, self.seeds,
                                  mode=self.answerer.mode, weights=self.answerer.weights)
         self.last_build = report
+        self.stale_because = None
         return report

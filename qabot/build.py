@@ -15,10 +15,10 @@ from qabot.articles import Article, file_hashes, read_articles
 from qabot.chunking import chunk_article
 from qabot.embedder import Embedder
 from qabot.embedding_cache import CHUNK, EmbeddingCache, cache_folder
-from qabot.errors import IndexLoadError
+from qabot.errors import IndexLoadError, IndexWriteError
 from qabot.index import (
-    FORMAT, MANIFEST, Index, check_file_sizes, chunking_settings, data_file_sizes, embedding_texts,
-    passage_embedding_text, read_manifest,
+    FORMAT, MANIFEST, Index, check_file_hashes, check_file_sizes, chunking_settings, data_file_hashes,
+    data_file_sizes, embedding_texts, passage_embedding_text, read_manifest,
 )
 from qabot.records import Passage, Sentence
 from qabot.segments import (
@@ -46,12 +46,17 @@ class BuildReport:
     removed: int
     seconds: float
     changed: bool
+    # Texts the model embedded: passages, sentences and sentence windows
+    # (``embedded`` counts passages only).
+    texts_embedded: int = 0
+    # Articles left out for having no prose (empty, or only a title).
+    skipped: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {
             "files": self.files, "passages": self.passages, "sentences": self.sentences,
-            "embedded": self.embedded, "reused": self.reused, "removed": self.removed,
-            "seconds": round(self.seconds, 3),
+            "embedded": self.embedded, "texts_embedded": self.texts_embedded, "reused": self.reused,
+            "removed": self.removed, "skipped": list(self.skipped), "seconds": round(self.seconds, 3),
         }
 
 
@@ -59,14 +64,18 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], dict]:
+def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], dict, dict]:
     """Records of ``articles``, numbered from 0, and each article's manifest
-    entry (its rows among them; the segment is filled in by the caller)."""
+    entry (its rows among them; the segment is filled in by the caller);
+    and ``{name: sha256}`` of the articles skipped for having no prose."""
     passages: list[Passage] = []
     sentences: list[Sentence] = []
-    files = {}
+    files, skipped = {}, {}
     for article in articles:
         chunked = chunk_article(article.text)
+        if not chunked.passages:
+            skipped[article.name] = article.sha256
+            continue
         first_passage, first_sentence = len(passages), len(sentences)
         hashes = []
         for chunk in chunked.passages:
@@ -85,7 +94,7 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
             "sha256": article.sha256, "title": chunked.title, "passages": hashes,
             "rows": {"passages": [first_passage, len(passages)], "sentences": [first_sentence, len(sentences)]},
         }
-    return passages, sentences, files
+    return passages, sentences, files, skipped
 
 
 def is_fresh(manifest: dict, seeds: Path, embedder: Embedder, hashes: dict[str, str] | None = None) -> bool:
@@ -95,8 +104,10 @@ def is_fresh(manifest: dict, seeds: Path, embedder: Embedder, hashes: dict[str, 
     are the articles' hashes when already known (else the files are read).
     """
     recorded = {name: entry["sha256"] for name, entry in manifest["files"].items()}
+    recorded.update(manifest.get("skipped", {}))
     return (
-        _same_model(manifest, embedder)
+        "file_hashes" in manifest  # an index from before files were hashed gets them (nothing re-embedded)
+        and _same_model(manifest, embedder)
         and manifest["chunking"] == chunking_settings()
         and recorded == (file_hashes(seeds) if hashes is None else hashes)
     )
@@ -107,8 +118,20 @@ def _same_model(manifest: dict, embedder: Embedder) -> bool:
 
 
 def _load_current(folder: Path, embedder: Embedder) -> Index:
-    """The index in ``folder`` if built by ``embedder``; else IndexLoadError."""
-    return Index.load(folder, model_name=embedder.name, dimension=embedder.dimension)
+    """The index in ``folder`` if built by ``embedder`` and every file holds
+    what was written; else IndexLoadError."""
+    index = Index.load(folder, model_name=embedder.name, dimension=embedder.dimension)
+    check_file_hashes(folder, index.manifest)
+    return index
+
+
+def _file_hashes(folder: Path, staging: Path, manifest: dict, kept: list[str]) -> dict[str, str]:
+    """Content hashes of every file in ``staging``; the files of a kept
+    segment (links to the old index's) keep their recorded hashes."""
+    old = manifest.get("file_hashes", {})
+    names = data_file_sizes(staging)
+    carried = {name: old[name] for name in names if name in old and name.split("/")[1] in kept}
+    return {**carried, **data_file_hashes(staging, [name for name in names if name not in carried])}
 
 
 def _usable_manifest(folder: Path, embedder: Embedder) -> dict:
@@ -195,9 +218,10 @@ def _add_reusable(reuse: dict, stored: dict[str, np.ndarray], entry: dict, passa
                 reuse[content_hash(text)] = np.array(vector)
 
 
-def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache) -> dict[str, np.ndarray]:
+def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache) -> tuple[dict[str, np.ndarray], int]:
     """Vectors for every text: reused by content hash where possible, and
-    each distinct new text embedded once, saved to ``cache`` as it goes."""
+    each distinct new text embedded once, saved to ``cache`` as it goes;
+    and how many texts the model embedded."""
     keys = {name: [content_hash(t) for t in texts] for name, texts in texts_by_set.items()}
     known = dict(reuse)
     known.update(cache.load())
@@ -210,7 +234,7 @@ def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache) -> di
     return {
         name: np.array([known[key] for key in keys[name]], dtype=np.float32).reshape(-1, embedder.dimension)
         for name in texts_by_set
-    }
+    }, len(missing)
 
 
 def _embed_missing(missing: dict[str, str], known: dict, embedder, progress, cache: EmbeddingCache) -> None:
@@ -241,6 +265,7 @@ def update_index(
     force: bool = False,
     progress: BuildProgress | None = None,
     verify: bool = False,
+    notice: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Bring the index in ``folder`` up to date with the articles in ``seeds``.
 
@@ -249,11 +274,25 @@ def update_index(
     carried over untouched (see :func:`plan_update`). Nothing is written when
     all is current, unless ``force``. "Current" means the manifest matches
     the articles and every file has its recorded size; with ``verify`` the
-    index must also load (a reader that failed to load it asks for this).
+    index must also load and every file hold its recorded content (a reader
+    that found damage asks for this). ``notice`` hears of a wait for
+    another build. A folder that cannot be written is an IndexWriteError
+    naming it.
     """
+    try:
+        return _update(seeds, folder, embedder, force, progress, verify, notice)
+    except OSError as error:
+        raise IndexWriteError(
+            f"cannot write the index {str(folder)!r} ({error.strerror or error}): make "
+            f"{str(folder.parent.resolve())!r} writable, or pass --index DIR"
+        ) from error
+
+
+def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress: BuildProgress | None,
+            verify: bool, notice: Callable[[str], None] | None) -> BuildReport:
     began = time.perf_counter()
     refuse_non_folder(folder)
-    with build_lock(folder):
+    with build_lock(folder, waiting=notice):
         recover(folder)
         articles = read_articles(seeds)
         manifest = _usable_manifest(folder, embedder)
@@ -262,12 +301,17 @@ def update_index(
             try:
                 if verify:
                     _load_current(folder, embedder)
-                return BuildReport(len(articles), manifest["counts"]["passages"], manifest["counts"]["sentences"],
-                                   0, manifest["counts"]["passages"], 0, time.perf_counter() - began, changed=False)
+                skipped = tuple(manifest.get("skipped", {}))
+                return BuildReport(len(articles) - len(skipped), manifest["counts"]["passages"],
+                                   manifest["counts"]["sentences"], 0, manifest["counts"]["passages"], 0,
+                                   time.perf_counter() - began, changed=False, skipped=skipped)
             except IndexLoadError:
                 manifest = {}  # damaged inside: rebuild it all
         plan = plan_update(manifest, articles, force)
-        passages, sentences, files = _records(plan.rebuilt)
+        passages, sentences, files, skipped = _records(plan.rebuilt)
+        for name in skipped:
+            if notice:
+                notice(f"skipped {name}: it has no prose to answer from (empty, or only a title)")
         try:
             reuse = _previous_vectors(folder, plan.reusable, embedder.dimension)
         except (OSError, ValueError, KeyError, TypeError):
@@ -276,20 +320,22 @@ def update_index(
         cache = EmbeddingCache(cache_folder(folder), embedder.name, embedder.dimension)
         if force:
             cache.clear()
-        vectors = _embed(embedding_texts(passages, sentences), reuse, embedder, progress, cache)
-        new_manifest = _write(folder, manifest, plan, passages, sentences, files, vectors, embedder, progress)
+        vectors, texts_embedded = _embed(embedding_texts(passages, sentences), reuse, embedder, progress, cache)
+        new_manifest = _write(folder, manifest, plan, passages, sentences, files, skipped, vectors, embedder,
+                              progress)
         cache.clear()
         old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
         removed = old_passages - Counter(h for entry in new_manifest["files"].values() for h in entry["passages"])
         counts = new_manifest["counts"]
         return BuildReport(
-            files=len(articles), passages=counts["passages"], sentences=counts["sentences"],
+            files=len(articles) - len(skipped), passages=counts["passages"], sentences=counts["sentences"],
             embedded=embedded, reused=counts["passages"] - embedded,
             removed=removed.total(), seconds=time.perf_counter() - began, changed=True,
+            texts_embedded=texts_embedded, skipped=tuple(skipped),
         )
 
 
-def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files, vectors, embedder,
+def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files, skipped, vectors, embedder,
            progress: BuildProgress | None) -> dict:
     """Swap in a new index folder: the kept segments linked from the old
     one, a new segment for the rebuilt articles; return its manifest."""
@@ -298,7 +344,7 @@ def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files,
     with new_folder(folder) as staging:
         for name in plan.kept_segments:
             link_tree(folder / SEGMENTS / name, staging / SEGMENTS / name)
-        if plan.rebuilt:
+        if files:
             name = segment_name(number)
             segments[name] = write_segment(staging / SEGMENTS / name, passages, sentences, vectors, progress)
             files = {file: {**entry, "segment": name} for file, entry in files.items()}
@@ -315,7 +361,9 @@ def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files,
             "segments": segments,
             "next_segment": number,
             "file_sizes": data_file_sizes(staging),
+            "file_hashes": _file_hashes(folder, staging, manifest, plan.kept_segments),
             "files": all_files,
+            "skipped": dict(sorted(skipped.items())),
         }
         write_json(staging / MANIFEST, new_manifest)
     return new_manifest

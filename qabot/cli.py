@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except QabotError as error:
-        print(f"qabot: {error}", file=sys.stderr)
+        stderr_notice(str(error))
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("qabot: interrupted", file=sys.stderr)
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as error:  # a folder that cannot be written, a full disk
-        print(f"qabot: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        stderr_notice(f"{error.filename or ''}: {error.strerror or error}")
         return EXIT_FAILURE
 
 
@@ -105,7 +105,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def stderr_notice(message: str) -> None:
-    print(f"qabot: {message}", file=sys.stderr)
+    """One line on stderr, printable whatever a file name or article holds."""
+    from qabot.printable import one_line
+
+    print(f"qabot: {one_line(message)}", file=sys.stderr)
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -113,18 +116,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     from qabot.embedder import BundledModel
     from qabot.fast_encoder import onnx_folder
     from qabot.progress import ProgressBar
+    from qabot.wording import plural
 
     model = BundledModel()
     with ProgressBar("Embedding", enabled=not args.json) as bar:
-        report = update_index(args.seeds, args.index, model, force=args.force, progress=bar.update)
-    _refresh_fast_path(model, onnx_folder(args.index), args.force, report.embedded > 0, quiet=args.json)
+        report = update_index(args.seeds, args.index, model, force=args.force, progress=bar.update,
+                              notice=stderr_notice)
+    _refresh_fast_path(model, onnx_folder(args.index), args.force, quiet=args.json)
     if args.json:
         print(json.dumps(report.to_json()))
     else:
         state = "updated" if report.changed else "already up to date"
-        print(f"index {state}: {report.files} files, {report.passages} passages, "
-              f"{report.sentences} sentences; {report.embedded} passages embedded, "
-              f"{report.reused} reused, {report.removed} removed ({report.seconds:.1f} s)")
+        print(f"index {state}: {plural(report.files, 'article')}, {plural(report.passages, 'passage')}, "
+              f"{plural(report.sentences, 'sentence')}; {report.embedded} passages embedded "
+              f"({plural(report.texts_embedded, 'text')} in all), {report.reused} reused, "
+              f"{report.removed} removed ({report.seconds:.1f} s)")
     return EXIT_OK
 
 
@@ -140,21 +146,33 @@ def question_problem(question: str) -> str | None:
     return None
 
 
-def _refresh_fast_path(model, folder: Path, force: bool, model_loaded: bool, quiet: bool) -> None:
-    """Export the model for fast questions with --force, or when the export
-    is missing and the model was loaded anyway to embed; otherwise (nothing
-    embedded: stay instant) only say how to get it."""
+def _refresh_fast_path(model, folder: Path, force: bool, quiet: bool) -> None:
+    """Export the model for fast questions when the export is missing or
+    damaged (or with --force); nothing is re-embedded for it."""
     if not force and model.attach_fast_path(folder):
         return
-    if not (force or model_loaded):
-        if not quiet:
-            stderr_notice("questions load PyTorch; run `qabot index --force` once to export the model "
-                          "for fast questions")
-        return
     if not quiet:
-        stderr_notice(f"exporting the model to {folder} for fast questions")
+        stderr_notice(f"exporting the model to {folder} for fast questions (nothing is re-embedded)")
     if not model.export_fast_path(folder):
         stderr_notice("the fast question path is unavailable; questions use sentence-transformers")
+
+
+def question_lines(text: str) -> list[str]:
+    """The questions on standard input: one a line (lines end at ``\n`` or
+    ``\r\n`` only, so a form feed inside a question does not split it);
+    blank lines are skipped."""
+    return [line.removesuffix("\r") for line in text.split("\n") if line.strip()]
+
+
+def _bad_question(question: str, problem: str, as_json: bool) -> None:
+    """Say why ``question`` was not asked: a JSON record on stdout (so output
+    lines keep matching input lines), or one line on stderr."""
+    from qabot.printable import one_line
+
+    if as_json:
+        print(json.dumps({"question": question, "error": problem}), flush=True)
+    else:
+        print(f"qabot: not asked: {one_line(question)!r}: {problem}", file=sys.stderr)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -168,24 +186,30 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question is not None:
         questions = [args.question]
     else:
-        questions = [line for line in sys.stdin.read().splitlines() if line.strip()]
+        questions = question_lines(sys.stdin.read())
         if not questions:
             raise BadQuestionError("no question given: pass QUESTION, or one question per line on stdin")
     problems = [question_problem(question) for question in questions]
-    if questions and all(problems):  # nothing to ask: say so without opening the index
-        for problem in problems:
-            print(f"qabot: {problem}", file=sys.stderr)
+    if all(problems):  # nothing to ask: say so without opening the index
+        for question, problem in zip(questions, problems):
+            _bad_question(question, problem, args.json)
         return EXIT_USAGE
     with ProgressBar("Updating index", enabled=not args.json) as bar:
         bot = Bot.open(args.seeds, args.index, notice=stderr_notice, progress=bar.update)
+    if not getattr(bot.embedder, "has_fast_path", True):
+        from qabot.fast_encoder import onnx_folder
+
+        stderr_notice(f"the model export in {str(onnx_folder(args.index))!r} is missing or damaged, so "
+                      "questions load PyTorch (slow); run `qabot index` once to restore it")
     asker = bot.conversation() if args.chat else bot
     status = EXIT_OK
-    for question in questions:
-        try:
-            answer = asker.ask(question, k=args.k)
-        except BadQuestionError as error:
-            print(f"qabot: {error}", file=sys.stderr)
+    for question, problem in zip(questions, problems):
+        if problem:
+            _bad_question(question, problem, args.json)
             status = EXIT_USAGE
             continue
+        answer = asker.ask(question, k=args.k)
+        if answer.truncated:
+            stderr_notice(f"the question was cut to its first {len(answer.question)} characters")
         print(json.dumps(answer_json(answer)) if args.json else answer_text(answer), flush=True)
     return status

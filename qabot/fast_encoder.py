@@ -5,7 +5,9 @@ one short forward pass. `qabot index` exports the model once into a folder
 beside the index (``embeddings.qabot-onnx/``, not committed: it is ~90 MB),
 checks that it gives the same vectors as sentence-transformers, and from
 then on questions are embedded with onnxruntime and the model's own fast
-tokenizer. Anything missing or mismatched means the normal path is used.
+tokenizer. Each load checks the export still gives the vector it gave when
+exported. Anything missing or mismatched means the normal path is used (and
+`qabot index` exports it again, without re-embedding anything).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ CHECK_SENTENCES = (
     "a",
 )
 MIN_COSINE = 0.9999
+# Checked at every load against the vector stored at export, so a damaged
+# export is never used (one short forward pass).
+REFERENCE_SENTENCE = CHECK_SENTENCES[1]
 
 
 def onnx_folder(index_folder: Path) -> Path:
@@ -69,7 +74,17 @@ class OnnxEncoder:
             return None
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.enable_padding()
-        return cls(session, tokenizer, name, dimension)
+        encoder = cls(session, tokenizer, name, dimension)
+        return encoder if encoder._matches(meta.get("reference")) else None
+
+    def _matches(self, reference) -> bool:
+        """True when the export still gives the vector it gave when checked."""
+        try:
+            expected = np.asarray(reference, dtype=np.float32)
+            got = self.encode([REFERENCE_SENTENCE])[0]
+            return expected.shape == got.shape and float(got @ expected) >= MIN_COSINE
+        except Exception:  # noqa: BLE001 - a broken graph or a malformed reference
+            return False
 
     def encode(self, texts) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(list(texts))
@@ -94,7 +109,11 @@ def export(model, model_dir: Path, folder: Path, name: str, dimension: int) -> b
     try:
         _export_graph(model, staging / ONNX_FILE)
         shutil.copy(model_dir / TOKENIZER_FILE, staging / TOKENIZER_FILE)
-        (staging / META_FILE).write_text(json.dumps({"model": name, "dimension": dimension, "checked": True}))
+        reference = model.encode([REFERENCE_SENTENCE], normalize_embeddings=True, convert_to_numpy=True)[0]
+        (staging / META_FILE).write_text(json.dumps({
+            "model": name, "dimension": dimension, "checked": True,
+            "reference": [round(float(value), 7) for value in reference],
+        }))
         encoder = OnnxEncoder.load(staging, name, dimension)
         if encoder is None or not reproduces(encoder, model):
             raise ValueError("the exported model does not reproduce the vectors")

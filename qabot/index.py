@@ -5,7 +5,7 @@ Layout of the folder (no pickle anywhere):
 - ``manifest.json``: format, model, chunking settings, counts; per article
   file its content hash, its passages' hashes, the segment holding it and
   its rows there; per segment its sizes and how each vector set is
-  searched; the size of every other file.
+  searched; the size and SHA-256 of every other file.
 - ``segments/<name>/`` (see :mod:`qabot.segments`): ``passages.jsonl`` /
   ``sentences.jsonl`` (one record per line); ``passages.npy`` /
   ``sentences.npy`` / ``windows.npy``: unit vectors of each passage, each
@@ -16,6 +16,7 @@ Layout of the folder (no pickle anywhere):
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,8 @@ from qabot.errors import IndexLoadError
 from qabot.lexical import Bm25
 from qabot.records import Passage, Sentence
 from qabot.segments import (
-    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, is_segment_name, load_segment, segment_files,
+    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, is_segment_name, load_segment, read_in_full,
+    segment_files,
 )
 from qabot.storage import readable_folder
 from qabot.vectors import SEARCH_KINDS
@@ -133,6 +135,14 @@ def manifest_problem(manifest: dict) -> str | None:
     if not all(f"{SEGMENTS}/{name}/{file}" in sizes
                for name, entry in segments.items() for file in segment_files(entry)):
         return "file_sizes"
+    hashes = manifest.get("file_hashes", {})  # indexes before hashes were kept have none
+    if not (isinstance(hashes, dict) and set(hashes) <= set(sizes) and all(
+        isinstance(digest, str) and len(digest) == 64 for digest in hashes.values()
+    )):
+        return "file_hashes"
+    skipped = manifest.get("skipped", {})
+    if not (isinstance(skipped, dict) and all(isinstance(v, str) for v in skipped.values())):
+        return "skipped"
     files = manifest.get("files")
     if not (isinstance(files, dict) and all(
         isinstance(name, str) and _is_file_entry(entry, segments) for name, entry in files.items()
@@ -177,6 +187,29 @@ def data_file_sizes(folder: Path) -> dict[str, int]:
         for path in sorted(folder.rglob("*"))
         if path.is_file() and path.relative_to(folder).as_posix() != MANIFEST
     }
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_file_hashes(folder: Path, names) -> dict[str, str]:
+    """``{relative path: sha256}`` of the files ``names`` in ``folder``."""
+    return {name: file_digest(folder / name) for name in sorted(names)}
+
+
+def check_file_hashes(folder: Path, manifest: dict, names=None) -> None:
+    """IndexLoadError unless each file of ``names`` (default: every file
+    the manifest hashed) has its recorded content."""
+    hashes = manifest.get("file_hashes", {})
+    for name in hashes if names is None else names:
+        if name in hashes and file_digest(folder / name) != hashes[name]:
+            raise IndexLoadError(f"index file {str(folder / name)!r} is damaged (its content changed)")
 
 
 def check_file_sizes(folder: Path, manifest: dict) -> None:
@@ -260,6 +293,10 @@ class Index:
             raise IndexLoadError(
                 f"index in {str(folder)!r} holds vectors of size {model['dimension']}, not {dimension}")
         check_file_sizes(source, manifest)
+        # Files read whole at load are checked whole; vectors (memory-mapped)
+        # by size here and by content when a build verifies the index.
+        check_file_hashes(source, manifest, [
+            f"{SEGMENTS}/{name}/{file}" for name in manifest["segments"] for file in read_in_full()])
         passages: list[Passage] = []
         sentences: list[Sentence] = []
         segments = []

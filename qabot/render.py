@@ -1,10 +1,17 @@
-"""How an answer is written out: JSON for scripts, plain text for people."""
+"""How an answer is written out: JSON for scripts, plain text for people.
+
+Every field of the text form goes through :func:`printable`, so nothing
+from an article or a question can drive the terminal; JSON escapes control
+characters itself.
+"""
 
 from __future__ import annotations
 
 from qabot.answering import Answer
+from qabot.printable import one_line, preview, printable, unwrapped
+from qabot.wording import confidence_label, not_answered
 
-REFUSAL = "The article doesn't say."
+REFUSAL = not_answered()
 
 
 def answer_json(answer: Answer) -> dict:
@@ -18,6 +25,7 @@ def answer_json(answer: Answer) -> dict:
         "answer": answer.text,
         "abstained": answer.abstained,
         "confidence": round(answer.confidence, 4),
+        "truncated": answer.truncated,
         **({"reason": answer.reason, "not_mentioned": list(answer.missing)} if answer.abstained else {}),
         "source": source,
         "passages": [
@@ -29,31 +37,27 @@ def answer_json(answer: Answer) -> dict:
 
 
 def citation_text(file: str, line: int, start: int, end: int) -> str:
-    return f"{file}:{line} (characters {start}-{end})"
+    return f"{one_line(file)}:{line} (characters {start}-{end})"
 
 
 def answer_text(answer: Answer) -> str:
-    """A readable answer: sentence, citation, passage and confidence."""
-    lines = [f"Q: {answer.question}"]
+    """A readable answer: sentence, citation, confidence and passage."""
+    lines = [f"Q: {one_line(answer.question)}"]
     if answer.citation:
         c = answer.citation
         lines += [
-            f"A: {answer.text}",
-            f"   source: {citation_text(c.file, c.line, c.start, c.end)} · {c.title}",
-            f"   confidence: {answer.confidence:.2f}",
+            f"A: {one_line(answer.text or '')}",
+            f"   source: {citation_text(c.file, c.line, c.start, c.end)} · {one_line(c.title)}",
+            f"   {confidence_label(answer.confidence)}",
             "   passage:",
-            *(f"   | {row}" for row in answer.passage.text.splitlines()),
+            *(f"   | {row.strip()}".rstrip() for row in printable(unwrapped(answer.passage.text)).split("\n")),
         ]
     else:
-        lines.append(f"A: {answer.reason or REFUSAL} (confidence {answer.confidence:.2f})")
+        reason = one_line(answer.reason or REFUSAL)
+        lines.append(f"A: {reason} ({confidence_label(answer.confidence)})")
         if answer.passages:
             lines.append("   closest passages:")
         for scored in answer.passages:
             p = scored.passage
-            lines.append(f"   - {citation_text(scored.file, p.line, p.start, p.end)}: {_preview(p.text)}")
+            lines.append(f"   - {citation_text(scored.file, p.line, p.start, p.end)}: {preview(p.text, 100)}")
     return "\n".join(lines) + "\n"
-
-
-def _preview(text: str, width: int = 100) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"

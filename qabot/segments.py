@@ -49,6 +49,12 @@ def segment_files(entry: dict) -> list[str]:
     return files
 
 
+def read_in_full() -> list[str]:
+    """Files of a segment that loading reads whole: its records and BM25 counts."""
+    return [f"{records}.jsonl" for records in RECORD_SETS] + [
+        f"bm25-{records}/{file}" for records in RECORD_SETS for file in TERM_FILES]
+
+
 def write_segment(folder: Path, passages: list[Passage], sentences: list[Sentence],
                   vectors: dict[str, np.ndarray], progress=None) -> dict:
     """Write one segment; return its manifest entry. Records are numbered

@@ -15,7 +15,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from qabot.errors import IndexPathError
 
@@ -78,13 +78,33 @@ def refuse_non_folder(folder: Path) -> None:
         )
 
 
+def _holder(handle) -> str:
+    """The process id the lock's holder wrote into the lock file, if any."""
+    handle.seek(0)
+    written = handle.read(32).strip()
+    return written if written.isdigit() else "unknown"
+
+
 @contextmanager
-def build_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock for building ``folder`` (waits for another build)."""
+def build_lock(folder: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock for building ``folder``.
+
+    When another build holds it, ``waiting`` is told so (with that build's
+    process id) and the lock is waited for. The holder's id is kept in the
+    lock file.
+    """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(_lock_path(folder), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with open(_lock_path(folder), "a+") as handle:
         try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting(f"waiting for another build of {str(folder)!r} (pid {_holder(handle)}) to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            handle.truncate(0)
+            handle.write(str(os.getpid()))
+            handle.flush()
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -49,11 +49,25 @@ def real_model() -> BundledModel:
     return model
 
 
+@pytest.fixture(scope="session")
+def model_export(real_model, tmp_path_factory):
+    """The model exported for fast questions once for the session, as
+    `qabot index` exports it beside an index."""
+    folder = tmp_path_factory.mktemp("export") / "embeddings.qabot-onnx"
+    assert real_model.export_fast_path(folder)
+    return folder
+
+
 @pytest.fixture
-def shared_model(real_model, monkeypatch) -> BundledModel:
+def shared_model(real_model, model_export, monkeypatch) -> BundledModel:
     """Every BundledModel created during the test (for instance by the CLI)
-    runs the session's already-loaded model instead of loading its own."""
+    runs the session's already-loaded model instead of loading its own, and
+    finds the session's export where an index has none of its own (as
+    after `qabot index`)."""
     monkeypatch.setattr(BundledModel, "_load", lambda self: real_model.model)
+    attach = BundledModel.attach_fast_path
+    monkeypatch.setattr(BundledModel, "attach_fast_path",
+                        lambda self, folder: attach(self, folder) or attach(self, model_export))
     return real_model
 
 

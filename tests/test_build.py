@@ -54,7 +54,9 @@ def test_first_build_embeds_every_passage_and_sentence_once(tmp_path):
     assert sorted(embedder.texts) == sorted(model_texts(tmp_path / "index"))
     assert {passage_embedding_text(p["title"], p["text"]) for p in passages} <= set(embedder.texts)
     assert (report.passages, report.sentences) == (len(passages), len(sentences))
-    assert report.to_json().keys() == {"files", "passages", "sentences", "embedded", "reused", "removed", "seconds"}
+    assert report.to_json().keys() == {"files", "passages", "sentences", "embedded", "texts_embedded", "reused",
+                                       "removed", "skipped", "seconds"}
+    assert report.texts_embedded == len(set(embedder.texts)) > report.embedded
 
 
 def test_changing_one_paragraph_embeds_only_that_passage(built):
@@ -193,10 +195,14 @@ def test_progress_reports_every_embedded_text(tmp_path):
 
 def test_an_article_without_prose_still_builds(tmp_path):
     seeds = write_seeds(tmp_path / "seeds", {"furniture.txt": "Title only\n\n字号 +\nShare\n"})
-    report = update_index(seeds, tmp_path / "index", HashingEmbedder())
-    assert (report.files, report.passages, report.sentences) == (1, 0, 0)
+    notices = []
+    report = update_index(seeds, tmp_path / "index", HashingEmbedder(), notice=notices.append)
+    assert (report.files, report.passages, report.sentences, report.skipped) == (0, 0, 0, ("furniture.txt",))
+    assert notices == ["skipped furniture.txt: it has no prose to answer from (empty, or only a title)"]
     index = Index.load(tmp_path / "index")
-    assert index.passages == [] and index.vectors("passages").shape == (0, index.dimension)
+    assert index.passages == [] and index.file_titles == {}
+    again = update_index(seeds, tmp_path / "index", HashingEmbedder())
+    assert not again.changed and again.skipped == ("furniture.txt",) and again.files == 0
 
 
 def test_line_ending_change_reuses_every_vector(built):

@@ -33,7 +33,9 @@ def is_int(value) -> bool:
 def check_contract(obj: dict, k: int = 3) -> None:
     """Keys and types of one `qabot ask --json` object, exactly."""
     refusal = ["reason", "not_mentioned"] if obj.get("abstained") else []
-    assert list(obj) == ["question", "answer", "abstained", "confidence", *refusal, "source", "passages"]
+    assert list(obj) == ["question", "answer", "abstained", "confidence", "truncated", *refusal, "source",
+                         "passages"]
+    assert isinstance(obj["truncated"], bool)
     if obj["abstained"]:
         assert isinstance(obj["reason"], str) and obj["reason"]
         assert all(isinstance(term, str) and term in obj["question"] for term in obj["not_mentioned"])
@@ -67,8 +69,23 @@ def check_contract(obj: dict, k: int = 3) -> None:
 
 def test_empty_question_exits_2(workdir, cli, no_model):
     result = cli("ask", "   ", "--json")
-    assert result.code == 2 and result.out == ""
-    assert result.err.startswith("qabot: ") and "empty" in result.err
+    assert result.code == 2 and result.err == ""
+    assert json_lines(result.out) == [{"question": "   ", "error": "the question is empty: ask something in words"}]
+    text = cli("ask", "   ")
+    assert text.code == 2 and text.out == ""
+    assert text.err.startswith("qabot: ") and "empty" in text.err and text.err.count("\n") == 1
+
+
+def test_stdin_lines_of_only_punctuation_each_get_an_error_record(workdir, cli, no_model):
+    result = cli("ask", "--json", stdin="???\n\n?!?\n")
+    assert result.code == 2
+    assert [(o["question"], "error" in o) for o in json_lines(result.out)] == [("???", True), ("?!?", True)]
+
+
+def test_stdin_splits_on_line_feeds_only(workdir, cli, no_model, monkeypatch):
+    import qabot.cli
+
+    assert qabot.cli.question_lines("a\x0cb\u0085c\u2028d\r\ne\n\n  \nf") == ["a\x0cb\u0085c\u2028d", "e", "f"]
 
 
 def test_missing_seeds_folder_exits_2(workdir, cli, no_model):
@@ -87,11 +104,12 @@ def test_seeds_naming_a_file_exits_2(workdir, cli, no_model):
     assert result.code == 2 and "is a file, not a folder" in result.err
 
 
-def test_an_index_that_cannot_be_written_is_one_line_and_exit_1(workdir, cli, no_model):
+def test_an_index_that_cannot_be_written_is_one_line_and_exit_2(workdir, cli, no_model):
     (workdir / "blocker").write_text("a file where a folder should be", encoding="utf-8")
     result = cli("index", "--index", "blocker/embeddings")
-    assert result.code == 1 and result.out == ""
-    assert result.err.startswith("qabot: ") and "Traceback" not in result.err
+    assert result.code == 2 and result.out == ""
+    assert result.err.startswith("qabot: cannot write the index 'blocker/embeddings'")
+    assert "Traceback" not in result.err and ".qabot-" not in result.err
     assert len(result.err.strip().splitlines()) == 1
 
 
@@ -112,12 +130,10 @@ def test_empty_seeds_folder_exits_2(workdir, cli, no_model):
     b"Binary\n\x00\x01\x02\x00 not text",
     "Caf\u00e9 latin-1 text. It is not UTF-8 at all.\n".encode("latin-1"),
 ])
-@pytest.mark.parametrize("command", ["ask", "index"])
-def test_unreadable_seed_exits_2_and_keeps_the_index(workdir, cli, no_model, content, command):
+def test_unreadable_seed_fails_the_index_command_and_keeps_the_index(workdir, cli, no_model, content):
     before = snapshot(workdir / "embeddings")
     (workdir / "seeds" / "broken.txt").write_bytes(content)
-    args = ["ask", MISSILES] if command == "ask" else ["index", "--json"]
-    result = cli(*args)
+    result = cli("index", "--json")
     assert result.code == 2
     last = result.err.splitlines()[-1]
     assert last.startswith("qabot: ") and "seeds/broken.txt" in last
@@ -125,17 +141,16 @@ def test_unreadable_seed_exits_2_and_keeps_the_index(workdir, cli, no_model, con
     assert snapshot(workdir / "embeddings") == before
 
 
-def test_seeds_without_prose_do_not_crash_the_index_command(tmp_path, monkeypatch, cli, no_model):
-    """A seeds folder whose only article has a headline and no prose yet
-    gives an (empty) index or a one-line message, never a traceback."""
+def test_seeds_without_prose_are_skipped_by_name(tmp_path, monkeypatch, cli, shared_model):
+    """An article with a headline and no prose yet (or nothing at all) is
+    not counted as an article: the build names it and skips it."""
     monkeypatch.chdir(tmp_path)
-    write_seeds(tmp_path / "seeds", {"draft.md": "# Draft headline\n\nTODO\n"})
+    write_seeds(tmp_path / "seeds", {"draft.md": "# Draft headline\n\nTODO\n", "empty.txt": ""})
     result = cli("index", "--json")
-    assert result.code in (0, 2), result
-    if result.code == 0:
-        assert json_lines(result.out)[0]["passages"] == 0
-    else:
-        assert result.err.startswith("qabot: ") and result.err.count("\n") == 1
+    assert result.code == 0, result
+    report = json_lines(result.out)[0]
+    assert (report["files"], report["passages"], report["skipped"]) == (0, 0, ["draft.md", "empty.txt"])
+    assert "skipped draft.md" in result.err and "skipped empty.txt" in result.err
 
 
 @pytest.mark.parametrize("args", [
@@ -173,12 +188,11 @@ def test_usage_error_as_a_subprocess_exits_2(tmp_path):
     assert result.returncode == 2 and "usage:" in result.stderr
 
 
-def test_other_failure_as_a_subprocess_exits_1(tmp_path):
-    """An index path that cannot be created is not a usage error: exit 1."""
+def test_an_index_path_that_cannot_be_created_as_a_subprocess_exits_2(tmp_path):
     write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nA sentence of prose is here today.\n"})
     (tmp_path / "file").write_text("a file, not a folder")
     result = run_qabot("index", "--index", "file/index", cwd=tmp_path)
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr
     assert result.stdout == "" and result.stderr.strip()
     assert (tmp_path / "file").read_text() == "a file, not a folder"
 
@@ -269,10 +283,16 @@ def test_stdin_gives_one_object_per_question(workdir, cli, shared_model):
 
 @pytest.mark.model
 def test_stdin_with_a_bad_line_answers_the_others_and_exits_2(workdir, cli, shared_model):
-    result = cli("ask", "--json", stdin=f"{MISSILES}\n?!\n{OFF_TOPIC}\n")
+    result = cli("ask", "--json", stdin=f"{MISSILES}\n?!\n{OFF_TOPIC}\r\nWhat\x0cdid Trump tweet?\n")
     assert result.code == 2
-    assert [o["question"] for o in json_lines(result.out)] == [MISSILES, OFF_TOPIC]
-    assert "empty" in result.err
+    lines = json_lines(result.out)
+    assert [o["question"] for o in lines] == [MISSILES, "?!", OFF_TOPIC, "What did Trump tweet?"]
+    assert lines[1] == {"question": "?!", "error": "the question is empty: ask something in words"}
+    for obj in lines[:1] + lines[2:]:
+        check_contract(obj)
+    text = cli("ask", stdin=f"{MISSILES}\n?!\n")
+    assert text.code == 2 and text.out.startswith(f"Q: {MISSILES}")
+    assert text.err.strip() == "qabot: not asked: '?!': the question is empty: ask something in words"
 
 
 @pytest.mark.model
@@ -295,6 +315,9 @@ def test_huge_question_exits_0(workdir, cli, shared_model):
     obj = json_lines(result.out)[0]
     check_contract(obj)
     assert len(obj["question"]) <= 1000 and obj["question"].startswith(MISSILES)
+    assert obj["truncated"] is True and "cut to its first" in result.err
+    short = json_lines(cli("ask", MISSILES, "--json").out)[0]
+    assert short["truncated"] is False
 
 
 @pytest.mark.model
@@ -346,7 +369,8 @@ def test_index_json(workdir, cli, shared_model):
     result = cli("index", "--json")
     assert result.code == 0, result
     [report] = json_lines(result.out)
-    assert list(report) == ["files", "passages", "sentences", "embedded", "reused", "removed", "seconds"]
+    assert list(report) == ["files", "passages", "sentences", "embedded", "texts_embedded", "reused", "removed",
+                            "skipped", "seconds"]
     assert all(is_int(report[key]) for key in ("files", "passages", "sentences", "embedded", "reused", "removed"))
     assert isinstance(report["seconds"], float)
     counts = committed_counts()
@@ -358,16 +382,19 @@ def test_index_json(workdir, cli, shared_model):
                                                 "who took office in May after a long career at sea.\n"})
     [report] = json_lines(cli("index", "--json").out)
     assert (report["files"], report["passages"], report["embedded"], report["reused"]) == (2, n + 1, 1, n)
+    # The new passage and its one sentence (a first sentence's window is the sentence itself).
+    assert report["texts_embedded"] == 2
     (workdir / "seeds" / "extra.md").unlink()
     [report] = json_lines(cli("index", "--json").out)
     assert (report["files"], report["passages"], report["embedded"], report["removed"]) == (1, n, 0, 1)
     text = cli("index")
-    assert text.code == 0 and text.out.startswith(f"index already up to date: 1 files, {n} passages")
+    assert text.code == 0 and text.out.startswith(f"index already up to date: 1 article, {n} passages")
 
 
 @pytest.mark.model
-def test_ask_as_a_subprocess(workdir):
+def test_ask_as_a_subprocess(workdir, model_export):
     """The real command, model loading and all, end to end."""
+    shutil.copytree(model_export, workdir / "embeddings.qabot-onnx")
     result = run_qabot("ask", MISSILES, "--json", cwd=workdir)
     assert result.returncode == 0, result.stderr
     [obj] = json_lines(result.stdout)

@@ -136,7 +136,7 @@ def test_load_fresh_index_rebuilds_a_truncated_index(copy):
     seeds, index = copy
     truncate(segment(index) / "passages.jsonl")
     notices = []
-    loaded, report = load_fresh_index(seeds, index, HashingEmbedder(), notice=notices.append)
+    loaded, report, _ = load_fresh_index(seeds, index, HashingEmbedder(), notice=notices.append)
     assert report is not None and report.passages == len(loaded.passages) > 0
     assert "truncated" in notices[0] and "building" in notices[0]
 
@@ -144,7 +144,7 @@ def test_load_fresh_index_rebuilds_a_truncated_index(copy):
 def test_fresh_index_is_loaded_without_a_build(copy):
     seeds, index = copy
     notices = []
-    _, report = load_fresh_index(seeds, index, HashingEmbedder(), notice=notices.append)
+    _, report, _ = load_fresh_index(seeds, index, HashingEmbedder(), notice=notices.append)
     assert report is None and notices == []
 
 

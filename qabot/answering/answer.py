@@ -41,6 +41,8 @@ class Answer:
     reason: str | None = None
     # Key terms of the question that no article mentions.
     missing: tuple[str, ...] = ()
+    # The question was too long and only its beginning was asked.
+    truncated: bool = False
 
     @property
     def abstained(self) -> bool:

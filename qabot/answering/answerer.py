@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,28 +22,13 @@ from qabot.answering.candidates import MODES, dense_scores, fuse, passage_scores
 from qabot.answering.features import Evidence, SentenceTerms, candidate_features, term_statistics
 from qabot.answering.judge import Judge, judge_features, load_judge
 from qabot.answering.missing import MissingTerms
-from qabot.answering.question import clean_question
+from qabot.answering.question import clean_question, cleaned_question
 from qabot.answering.weights import Weights
 from qabot.embedder import Embedder
 from qabot.index import Index
 from qabot.lexical import terms
-
-
-def _the_articles_do_not(several: bool) -> str:
-    return "The articles don't" if several else "The article doesn't"
-
-
-def not_mentioned(missing: list[str], several: bool) -> str:
-    """``The article doesn't mention Bahrain.``"""
-    # Quotes keep a name of several words together in a list of several.
-    quoted = [f"“{term}”" if " " in term and len(missing) > 1 else term for term in missing]
-    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    return f"{_the_articles_do_not(several)} mention {listed}."
-
-
-def not_answered(several: bool) -> str:
-    """``The article doesn't say.``"""
-    return f"{_the_articles_do_not(several)} say."
+from qabot.quotes import ArticleTexts
+from qabot.wording import not_answered, not_mentioned
 
 
 class Answerer:
@@ -60,6 +46,7 @@ class Answerer:
         self._judge = judge
         self.known = SentenceTerms(index)
         self.missing = MissingTerms(index)
+        self.articles = ArticleTexts(seeds)
 
     @property
     def judge(self) -> Judge:
@@ -110,8 +97,22 @@ class Answerer:
 
     def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
         """Answer ``question``; ``context`` (earlier turns it leans on, if
-        any) helps find the passage."""
-        question = clean_question(question)
+        any) helps find the passage.
+
+        Every passage and sentence in the answer is checked against its
+        article first: QuoteMismatchError when one is not the article's own
+        text (the index is damaged or out of date), so a wrong quote is
+        never shown.
+        """
+        question, truncated = cleaned_question(question)
+        answer = self._answer(question, k, context)
+        shown = [scored.passage for scored in answer.passages]
+        if answer.sentence is not None:
+            shown += [answer.sentence, answer.passage]
+        self.articles.check(shown)
+        return replace(answer, truncated=truncated) if truncated else answer
+
+    def _answer(self, question: str, k: int, context: str | None) -> Answer:
         context = clean_question(context) if context and context.strip() else None
         if not self.index.sentences:
             return Answer(question, None, None, None, 0.0, [], reason=not_answered(False))

@@ -17,10 +17,17 @@ MAX_INPUT_CHARS = 1_000_000
 
 def clean_question(question: str) -> str:
     """Drop control characters, fold white space, cut to a sane length."""
+    return cleaned_question(question)[0]
+
+
+def cleaned_question(question: str) -> tuple[str, bool]:
+    """The question cleaned as :func:`clean_question` does, and whether it
+    had to be cut."""
     visible = "".join(
         " " if unicodedata.category(ch).startswith("C") else ch for ch in question[:MAX_INPUT_CHARS]
     )
-    cleaned = re.sub(r"\s+", " ", visible).strip()[:MAX_QUESTION_CHARS]
+    folded = re.sub(r"\s+", " ", visible).strip()
+    cleaned = folded[:MAX_QUESTION_CHARS].rstrip()
     if not re.search(r"\w", cleaned):
         raise BadQuestionError("the question is empty: ask something in words")
-    return cleaned
+    return cleaned, len(folded) > MAX_QUESTION_CHARS

@@ -31,10 +31,22 @@ def add_eval_command(commands, add_common) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON report")
     parser.add_argument("--predictions", type=Path, metavar="OUT.jsonl",
                         help="write one JSON line per question")
-    parser.add_argument("--min-answer-at-1", type=float, metavar="X",
-                        help="exit 1 when answer@1 is below X (for CI)")
-    parser.add_argument("--min-unanswerable-refused", type=float, metavar="X",
-                        help="exit 1 when the share of unanswerable questions declined is below X (for CI)")
+    parser.add_argument("--min-answer-at-1", type=share, metavar="X",
+                        help="exit 1 when answer@1 is below X, between 0 and 1 (for CI)")
+    parser.add_argument("--min-unanswerable-refused", type=share, metavar="X",
+                        help="exit 1 when the share of unanswerable questions declined is below X, "
+                             "between 0 and 1 (for CI)")
+
+
+def share(text: str) -> float:
+    """A number from 0 to 1, for argparse."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -69,7 +81,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     status = 0
     for name, key, threshold in (("answer@1", "answer_at_1", args.min_answer_at_1),
                                  ("unanswerable refused", "unanswerable_refused", args.min_unanswerable_refused)):
-        if threshold is not None and (report[key] or 0.0) < threshold:
+        if threshold is None:
+            continue
+        if report[key] is None:
+            print(f"qabot: no {name.split()[0]} questions in {args.file} to score {name} on", file=sys.stderr)
+            status = 1
+        elif report[key] < threshold:
             print(f"qabot: {name} {report[key]} is below {threshold}", file=sys.stderr)
             status = 1
     return status

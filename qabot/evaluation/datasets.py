@@ -15,6 +15,8 @@ from qabot.errors import BadQuestionError, QabotError
 
 FORMATS = ("jsonl", "squad")
 UNANSWERABLE_KINDS = ("foreign", "near-miss")
+# The keys a question line may have; any other is a typo to report.
+JSONL_KEYS = ("id", "question", "turns", "answers", "answerable", "kind")
 
 
 class EvalFileError(QabotError):
@@ -87,6 +89,13 @@ def _jsonl(path: Path, text: str) -> QuestionSet:
 
 
 def _jsonl_case(row: dict, default_id: str) -> Case:
+    if not isinstance(row, dict):
+        raise ValueError("expected a JSON object")
+    unknown = [key for key in row if key not in JSONL_KEYS]
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}; a question line has {', '.join(JSONL_KEYS)}")
+    if ("turns" in row) == ("question" in row):
+        raise ValueError("give either 'question' or 'turns'")
     turns = tuple(row["turns"]) if "turns" in row else (row["question"],)
     if not turns or not all(isinstance(t, str) and t.strip() for t in turns):
         raise ValueError("empty question")
@@ -96,7 +105,11 @@ def _jsonl_case(row: dict, default_id: str) -> Case:
     for turn in turns:
         clean_question(turn)  # a question of punctuation only is refused here, with its line
     answers = tuple(str(a) for a in raw_answers)
-    answerable = bool(row.get("answerable", bool(answers)))
+    if "answers" in row and not answers:
+        raise ValueError("'answers' is empty: list the gold answers, or mark the question \"answerable\": false")
+    if "answerable" in row and not isinstance(row["answerable"], bool):
+        raise ValueError("'answerable' must be true or false")
+    answerable = row.get("answerable", bool(answers))
     if answerable and not answers:
         raise ValueError("an answerable question needs answers")
     kind = row.get("kind")

@@ -198,9 +198,14 @@ class QabotApp(App):
         self.bot = message.bot
         self.conversation = self.bot.conversation()
         self.build_status.finish()
-        self.header.state = "fresh"
+        self.header.state = "stale" if self.bot.stale_because else "fresh"
         self._show_heading()
-        if recovered:
+        if self.bot.stale_because:
+            await self.transcript.add(NoticeCard(
+                f"Cannot update the index: {self.bot.stale_because}. The previous index answers; "
+                "fix this and qabot will try again (or press ctrl+r).", "error",
+            ))
+        elif recovered:
             await self.transcript.add(NoticeCard("The index is ready now: ask away.", "info"))
         self._pump()
 
@@ -281,6 +286,10 @@ class QabotApp(App):
     def _finish(self, ticket: int) -> PendingCard | None:
         if self._answering == ticket:
             self._answering = None
+        if self.header.state == "updating" and not (self.rebuilding or self.loading):
+            # The question found the index damaged and the bot rebuilt it first.
+            self.build_status.finish()
+            self.header.state = "stale" if self.bot.stale_because else "fresh"
         return self._cards.pop(ticket, None)
 
     # ----- citations -----
@@ -418,8 +427,6 @@ class QabotApp(App):
     async def on_rebuild_finished(self, message: RebuildFinished) -> None:
         self.rebuilding = False
         self.build_status.finish()
-        if self.conversation is not None:
-            self.conversation.answerer = self.bot.answerer  # keep the turns, use the new index
         self.header.state = "fresh"
         self._show_heading()
         if message.report.changed or message.manual:

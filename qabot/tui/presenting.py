@@ -9,62 +9,20 @@ quick to import and easy to test.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
+
+from qabot.printable import one_line, preview, printable
+from qabot.wording import confidence_label, confidence_level, not_answered, percent, plural
 
 if TYPE_CHECKING:  # only for annotations: importing the library pulls in numpy
     from qabot.answering import Answer, ScoredPassage
     from qabot.records import Passage
 
-# The same words as qabot.render.REFUSAL (tested), without importing numpy.
-REFUSAL = "The article doesn't say."
-
-# Confidence from which an answer counts as "high" or "medium".
-HIGH_CONFIDENCE = 0.85
-MEDIUM_CONFIDENCE = 0.65
+# The wording and the terminal-safe text are the library's own, shared with the CLI.
+REFUSAL = not_answered()
 METER_CELLS = 5
-
-# Formatting characters that can reorder or hide text on screen.
-_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def _visible(ch: str, keep_newlines: bool) -> str:
-    code = ord(ch)
-    if ch == "\n":
-        return "\n" if keep_newlines else " "
-    if ch in "\t\r\u2028\u2029":
-        return " "
-    if code < 0x20:
-        return chr(0x2400 + code)  # a control picture: ESC shows as ␛
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    if 0x80 <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or ch in _BIDI_CONTROLS:
-        return "\ufffd"  # C1 controls, lone surrogates, direction overrides
-    return ch
-
-
-def printable(text: str, keep_newlines: bool = True) -> str:
-    """``text`` safe to put on a terminal, one character for one.
-
-    Control characters (ESC and friends) become visible symbols and
-    direction overrides become U+FFFD, so nothing in an article or a
-    question can drive the terminal. The length never changes, so
-    character offsets into the original still point at the same text.
-    """
-    return "".join(_visible(ch, keep_newlines) for ch in text)
-
-
-def one_line(text: str) -> str:
-    """``text`` printable, with every run of white space folded to a space."""
-    return re.sub(r"\s+", " ", printable(text, keep_newlines=False)).strip()
-
-
-def preview(text: str, width: int = 90) -> str:
-    """A one-line preview of ``text`` cut to ``width`` characters."""
-    flat = one_line(text)
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def citation_label(file: str, line: int) -> str:
@@ -88,28 +46,10 @@ def relative_span(
     return (found, found + len(expected)) if found >= 0 else None
 
 
-def confidence_level(confidence: float) -> str:
-    if confidence >= HIGH_CONFIDENCE:
-        return "high"
-    if confidence >= MEDIUM_CONFIDENCE:
-        return "medium"
-    return "low"
-
-
 def confidence_meter(confidence: float, cells: int = METER_CELLS) -> str:
     """A small gauge such as ``●●●○○``."""
     filled = max(0, min(cells, round(confidence * cells)))
     return "●" * filled + "○" * (cells - filled)
-
-
-def percent(confidence: float) -> str:
-    """``97%``: rounded down, so nothing short of certain reads 100%."""
-    return f"{math.floor(max(0.0, min(confidence, 1.0)) * 100 + 1e-9)}%"
-
-
-def confidence_label(confidence: float) -> str:
-    """``high confidence, 97%``."""
-    return f"{confidence_level(confidence)} confidence, {percent(confidence)}"
 
 
 @dataclass(frozen=True)
@@ -295,11 +235,6 @@ def locate(target: ArticleTarget, article: str) -> tuple[tuple[int, int], tuple[
     if passage is None:
         passage = sentence or (0, 0)
     return passage, sentence, exact
-
-
-def plural(count: int, word: str) -> str:
-    """``1 file``, ``2 files``."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def build_summary(report) -> str:

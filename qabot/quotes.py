@@ -1,0 +1,69 @@
+"""Every quote is the article's own text: records are checked against the
+article files before anything is shown.
+
+The index stores each passage's and sentence's text with its offsets. A
+damaged or stale index could hold text the article does not; this module
+reads the article as it is on disk now (each file once, again only when its
+size or modification time changes) and checks ``text[start:end]`` against
+the record.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from qabot.articles import decode_article
+from qabot.errors import ArticleError, QuoteMismatchError
+
+# Articles kept in memory at once (the most recently checked).
+CACHED_ARTICLES = 64
+
+
+class ArticleTexts:
+    """The text of the articles under ``seeds`` as on disk now."""
+
+    def __init__(self, seeds: Path, cached: int = CACHED_ARTICLES) -> None:
+        self.seeds = seeds
+        self._cached = cached
+        self._texts: OrderedDict[str, tuple[tuple[int, int], str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def text(self, name: str) -> str | None:
+        """The text of article ``name`` (relative to seeds), or None when it
+        cannot be read."""
+        path = self.seeds / name
+        try:
+            status = path.stat()
+        except OSError:
+            return None
+        stamp = (status.st_size, status.st_mtime_ns)
+        with self._lock:
+            found = self._texts.get(name)
+            if found and found[0] == stamp:
+                self._texts.move_to_end(name)
+                return found[1]
+        try:
+            text = decode_article(path, path.read_bytes())
+        except (OSError, ArticleError):
+            return None
+        with self._lock:
+            self._texts[name] = (stamp, text)
+            while len(self._texts) > self._cached:
+                self._texts.popitem(last=False)
+        return text
+
+    def holds(self, file: str, start: int, end: int, text: str) -> bool:
+        """True when article ``file`` has exactly ``text`` at ``[start, end)``."""
+        article = self.text(file)
+        return article is not None and article[start:end] == text
+
+    def check(self, records) -> None:
+        """QuoteMismatchError unless every record (a Passage or a Sentence)
+        is its article's own text at its offsets."""
+        for record in records:
+            if not self.holds(record.file, record.start, record.end, record.text):
+                raise QuoteMismatchError(
+                    f"the index does not match {record.file} at characters {record.start}-{record.end}"
+                )
