@@ -215,6 +215,10 @@ def test_jsonl_loader(tmp_path):
     ('{"question": "Who?"}\n{"question": "  ", "answers": ["x"]}\n', ":2:"),
     ('{"question": "Who?", "answerable": true}\n', ":1:"),
     ('{"question": "Who?", "answers": ["x"]}\n{"turns": [], "answers": ["x"]}\n', ":2:"),
+    ('{"question": "Who?", "answer": ["x"]}\n', r":1: .*unknown key 'answer'"),
+    ('{"question": "Who?", "answers": []}\n', r":1: .*'answers' is empty"),
+    ('{"question": "Who?", "answerable": "no"}\n', r":1: .*true or false"),
+    ('{"question": "Who?", "turns": ["Who?"], "answers": ["x"]}\n', r":1: .*either"),
 ])
 def test_jsonl_loader_errors_name_the_line(tmp_path, content, message):
     path = tmp_path / "bad.jsonl"
@@ -320,6 +324,11 @@ def test_eval_min_answer_at_1(workdir, cli, shared_model, tmp_path):
     assert "answer@1" in below.out  # the table is still printed
     met = cli("eval", path, "--min-answer-at-1", "0", "--json")
     assert met.code == 0 and json.loads(met.out)["answer_at_1"] == 0.0
+    out_of_range = cli("eval", path, "--min-answer-at-1", "1.5")
+    assert out_of_range.code == 2 and "not between 0 and 1" in out_of_range.err
+    path.write_text(json.dumps({"question": "Who won the cup?", "answerable": False}) + "\n", encoding="utf-8")
+    nothing = cli("eval", path, "--min-answer-at-1", "0.9")
+    assert nothing.code == 1 and "no answerable questions" in nothing.err and "None" not in nothing.err
 
 
 @pytest.mark.model

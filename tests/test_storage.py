@@ -168,10 +168,10 @@ def test_a_second_build_waits_for_the_lock(indexed):
     seeds, index = indexed
     write_seeds(seeds, {"music.txt": article("The Orchestra Season", "music")})
     done = threading.Event()
-    reports = []
+    reports, notices = [], []
 
     def build():
-        reports.append(update_index(seeds, index, HashingEmbedder()))
+        reports.append(update_index(seeds, index, HashingEmbedder(), notice=notices.append))
         done.set()
 
     with build_lock(index):
@@ -179,6 +179,7 @@ def test_a_second_build_waits_for_the_lock(indexed):
         worker.start()
         assert not done.wait(0.5), "the build did not wait for the lock"
         assert "music.txt" not in Index.load(index).manifest["files"]
+        assert notices == [f"waiting for another build of {str(index)!r} (pid {os.getpid()}) to finish"]
     assert done.wait(30)
     assert reports[0].files == 3
 

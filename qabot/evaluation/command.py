@@ -79,12 +79,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     report["file"] = str(args.file)
     print(json.dumps(report) if args.json else table(report))
     status = 0
-    for name, key, threshold in (("answer@1", "answer_at_1", args.min_answer_at_1),
-                                 ("unanswerable refused", "unanswerable_refused", args.min_unanswerable_refused)):
+    for name, key, kind, threshold in (
+        ("answer@1", "answer_at_1", "answerable", args.min_answer_at_1),
+        ("unanswerable refused", "unanswerable_refused", "unanswerable", args.min_unanswerable_refused),
+    ):
         if threshold is None:
             continue
         if report[key] is None:
-            print(f"qabot: no {name.split()[0]} questions in {args.file} to score {name} on", file=sys.stderr)
+            print(f"qabot: no {kind} questions in {args.file}: nothing to score {name} on", file=sys.stderr)
             status = 1
         elif report[key] < threshold:
             print(f"qabot: {name} {report[key]} is below {threshold}", file=sys.stderr)
