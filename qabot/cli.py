@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="open the chat window (the default)",
                                description="Open the chat window over the articles.")
     _common(chat)
+    for parser_ in (parser, chat):
+        parser_.add_argument("--exports", type=Path, default=Path("exports"), metavar="DIR",
+                             help="folder the chat window saves conversations into (default: exports)")
 
     index = commands.add_parser(
         "index", help="build or update the index",
@@ -94,7 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in (None, "chat"):
         from qabot.tui.app import run_chat
 
-        return run_chat(args.seeds, args.index)
+        return run_chat(args.seeds, args.index, args.exports)
     if args.command == "index":
         return cmd_index(args)
     if args.command == "ask":

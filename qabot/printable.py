@@ -57,18 +57,21 @@ _BLOCK_START = re.compile(r"[ \t]*(?:[-*+•][ \t]|\d{1,3}[.)][ \t]|#|>|\|)")
 def unwrapped(text: str) -> str:
     """``text`` with the line breaks of hard-wrapped prose turned into spaces.
 
-    A single line break inside a paragraph becomes a space; blank lines and
-    breaks before list items, headings and quotes stay. One character for
-    one, so offsets into ``text`` still hold.
+    A line break becomes a space where the chunker reads it as a wrap inside
+    a paragraph (:func:`~qabot.chunking.wraps_onto`: the line is prose that
+    stops mid-sentence, and the next line would not have fitted on it); blank
+    lines, short lines, and breaks before list items, headings and quotes
+    stay. One character for one, so offsets into ``text`` still hold.
     """
+    from qabot.chunking import wraps_onto
+
     chars = list(text)
-    for at, ch in enumerate(text):
-        if ch != "\n" or at == 0 or at + 1 >= len(text):
-            continue
-        if text[at - 1] == "\n" or text[at + 1] == "\n":
-            continue  # a paragraph break
-        line_start = text.rfind("\n", 0, at) + 1
-        if text[line_start:at].lstrip().startswith("#") or _BLOCK_START.match(text, at + 1):
-            continue
-        chars[at] = " "
+    lines = text.split("\n")
+    at = 0
+    for line, following in zip(lines, lines[1:]):
+        at += len(line)
+        if (wraps_onto(line, following) and not line.lstrip().startswith("#")
+                and not _BLOCK_START.match(following)):
+            chars[at] = " "
+        at += 1
     return "".join(chars)

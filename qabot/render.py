@@ -53,8 +53,7 @@ def answer_text(answer: Answer) -> str:
             *(f"   | {row.strip()}".rstrip() for row in printable(unwrapped(answer.passage.text)).split("\n")),
         ]
     else:
-        reason = one_line(answer.reason or REFUSAL)
-        lines.append(f"A: {reason} ({confidence_label(answer.confidence)})")
+        lines.append(f"A: {one_line(answer.reason or REFUSAL)}")
         if answer.passages:
             lines.append("   closest passages:")
         for scored in answer.passages:

@@ -12,10 +12,10 @@ from qabot.wording import confidence_label, not_answered, not_mentioned, plural
 
 def test_hard_wrapped_prose_reads_as_one_line_per_paragraph():
     text = ("The council met on Tuesday and voted\nto close the old pier before the\nwinter storms.\n\n"
-            "A second paragraph\nfollows here.\n- a list item\n- another item\n# A heading\nText under it.")
+            "The second paragraph of it\nfollows here.\n- a list item\n- another item\n# A heading\nText under it.")
     assert unwrapped(text) == (
         "The council met on Tuesday and voted to close the old pier before the winter storms.\n\n"
-        "A second paragraph follows here.\n- a list item\n- another item\n# A heading\nText under it.")
+        "The second paragraph of it follows here.\n- a list item\n- another item\n# A heading\nText under it.")
 
 
 @given(st.text(alphabet=st.sampled_from("ab -#*1.\n\x1b\x85"), max_size=80))

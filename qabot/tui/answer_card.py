@@ -75,9 +75,8 @@ class AnswerCard(Vertical, can_focus=True):
             assembled(view.meter, " ", view.confidence_label), id="confidence",
             classes=f"-{view.confidence_level}",
         )
-        if view.refused:
+        if view.refused:  # no gauge: the reason says it all
             yield Static(assembled("✗ ", view.headline), id="refusal")
-            yield confidence
         else:
             yield Static(passage_with_answer(view.passage_text, view.highlight), id="passage")
             with Horizontal(id="meta"):

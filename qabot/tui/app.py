@@ -20,16 +20,16 @@ from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from qabot.tui.answer_card import AnswerCard
 from qabot.tui.article_screen import ArticleScreen
 from qabot.tui.build_status import BuildStatus
 from qabot.tui.chat_header import ChatHeader
 from qabot.tui.help_screen import HelpScreen
-from qabot.tui.keys import COMMANDS
+from qabot.tui.key_bar import KeyBar
+from qabot.tui.keys import COMMANDS, chat_keys
 from qabot.tui.messages import (
-    Answered, AnswerFailed, BotFailed, BotReady, BuildProgressed, IndexNotice, OpenArticle,
+    Answered, AnswerFailed, BotFailed, BotReady, BuildProgressed, IndexNotice, LatestAnswerWanted, OpenArticle,
     QuestionSubmitted, RebuildFailed, RebuildFinished,
 )
 from qabot.tui.notice_card import NoticeCard
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 
 # Seconds between two looks at the articles' modification times and sizes.
 WATCH_INTERVAL = 2.0
+# Where ctrl+s saves conversations (ignored by git in the project).
+DEFAULT_EXPORTS = Path("exports")
 HINT_LOADING = "Loading the index… you can already type a question."
 HINT_READY = ("Ask anything about {what}. Each answer quotes one sentence and cites its file and line; "
               "click an answer (or press ctrl+o) to read it in the article. F1 shows the keys.")
@@ -72,8 +74,9 @@ class QabotApp(App):
     ]
 
     def __init__(self, seeds: Path, index: Path, embedder: "Embedder | None" = None,
-                 watch_interval: float = WATCH_INTERVAL) -> None:
+                 watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS) -> None:
         super().__init__()
+        self.exports = Path(exports)
         self.seeds = Path(seeds)
         self.index_folder = Path(index)
         self.embedder = embedder
@@ -100,7 +103,7 @@ class QabotApp(App):
         yield Transcript(HINT_LOADING, id="transcript")
         yield BuildStatus(id="build")
         yield QuestionInput(id="question")
-        yield Footer(compact=True)
+        yield KeyBar(chat_keys())
 
     def on_mount(self) -> None:
         self.query_one(QuestionInput).focus()
@@ -150,7 +153,7 @@ class QabotApp(App):
                 yield SystemCommand(command.title, command.help, getattr(self, f"action_{command.action}"))
         yield SystemCommand("Rebuild the index from scratch", "Re-embed every passage, changed or not.",
                             self.action_rebuild_from_scratch)
-        yield from super().get_system_commands(screen)
+        yield SystemCommand("Quit", "Leave qabot.", self.exit)
 
     # ----- loading -----
 
@@ -187,6 +190,14 @@ class QabotApp(App):
     def on_index_notice(self, message: IndexNotice) -> None:
         self.header.state = "updating"
         self.build_status.start(f"Updating the index: {message.message}")
+
+    def on_latest_answer_wanted(self, message: LatestAnswerWanted) -> None:
+        answers = list(self.transcript.query(AnswerCard))
+        if answers:
+            answers[-1].focus(scroll_visible=False)
+            self.transcript.scroll_to_widget(answers[-1], animate=False, top=False)
+        else:
+            self.screen.focus_next()
 
     def on_build_progressed(self, message: BuildProgressed) -> None:
         self.build_status.advance(message.done, message.total)
@@ -349,15 +360,30 @@ class QabotApp(App):
         if not self.answers:
             self.notify("No answer to copy yet.", severity="warning")
             return
-        self.copy_to_clipboard(copy_text(self.answers[-1]))
-        self.notify("Copied the last answer and its citation.")
+        text = copy_text(self.answers[-1])
+        self.copy_to_clipboard(text)  # through the terminal (OSC 52), where it allows
+        self.copy_last(text)
+
+    @work(thread=True, group="copy", exit_on_error=False)
+    def copy_last(self, text: str) -> None:
+        """Also hand ``text`` to the clipboard tools installed here (a
+        thread: a tool may be slow), then say where it went."""
+        from qabot.tui.clipboard import copied_message, copy_with_tools
+
+        message = copied_message(copy_with_tools(text))
+        self.call_from_thread(self.notify, escape(message))
 
     def action_export(self) -> None:
         if not self.answers:
             self.notify("Nothing to export yet: ask a question first.", severity="warning")
             return
         now = datetime.now()
-        path = _free_path(Path.cwd(), now.strftime("%Y%m%d-%H%M%S"))
+        try:
+            self.exports.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.notify(escape(error_text(error)), title="Cannot export", severity="error")
+            return
+        path = _free_path(self.exports, now.strftime("%Y%m%d-%H%M%S"))
         conversations = [c for c in self.conversations if c]
         when = now.strftime("%Y-%m-%d %H:%M:%S")
         markdown = conversation_markdown(conversations, self.heading or "articles", when)
@@ -457,7 +483,7 @@ def _free_path(folder: Path, stamp: str) -> Path:
 
 
 def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
-             watch_interval: float = WATCH_INTERVAL) -> QabotApp:
+             watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS) -> QabotApp:
     """The chat app over ``seeds`` and ``index``, as the CLI and the tests build it.
 
     Args:
@@ -465,12 +491,14 @@ def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
         index: folder of the index (built or updated as needed).
         embedder: what turns text into vectors; the bundled model by default.
         watch_interval: seconds between looks for changed articles; 0 never looks.
+        exports: folder the conversation is saved into (ctrl+s).
     """
-    return QabotApp(Path(seeds), Path(index), embedder=embedder, watch_interval=watch_interval)
+    return QabotApp(Path(seeds), Path(index), embedder=embedder, watch_interval=watch_interval,
+                    exports=exports)
 
 
-def run_chat(seeds: Path, index: Path) -> int:
+def run_chat(seeds: Path, index: Path, exports: Path = DEFAULT_EXPORTS) -> int:
     """Run the chat in the terminal; the exit code."""
-    app = make_app(seeds, index)
+    app = make_app(seeds, index, exports=exports)
     run_without_waiting(app)
     return app.return_code or 0

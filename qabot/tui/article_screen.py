@@ -1,5 +1,10 @@
-"""The whole article, scrolled to a cited passage with its sentence
-highlighted; Escape goes back to the chat."""
+"""The article, scrolled to a cited passage with its sentence highlighted;
+Escape goes back to the chat.
+
+Only a stretch around the passage is laid out at first (see
+:func:`window_around`), so an article of any size opens at once; "Show
+earlier text" and "Show later text" widen it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from qabot.tui.presenting import ArticleTarget, Paragraph, locate, paragraphs
+from qabot.printable import unwrapped
+from qabot.tui.key_bar import KeyBar
+from qabot.tui.keys import KeyEntry
+from qabot.tui.presenting import ArticleTarget, Paragraph, locate, paragraphs, window_around
 from qabot.tui.styled import SENTENCE, assembled, highlighted, literal
 
 CHANGED = ("This article changed since the index was built, so the place was found by its text; "
@@ -48,15 +56,25 @@ class ArticleScreen(Screen):
         border-left: thick $accent;
         background: $boost;
     }
+    ArticleScreen .more {
+        color: $text-muted;
+        text-style: italic;
+        padding: 0 1 1 2;
+    }
     """
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+up", "more(-1)", "Earlier text", show=False),
+        Binding("ctrl+down", "more(1)", "Later text", show=False),
+    ]
 
     def __init__(self, target: ArticleTarget, article: str) -> None:
         super().__init__()
         self.target = target
         self.article = article
         self.passage, self.sentence, self.exact = locate(target, article)
+        self.shown = window_around(article, *self.passage)
 
     def _note(self) -> str | None:
         if self.target.sentence_text is not None and self.sentence is None:
@@ -71,9 +89,47 @@ class ArticleScreen(Screen):
         if note:
             yield Static(literal(note), id="article-note")
         with VerticalScroll(id="article"):
-            for paragraph in paragraphs(self.article):
-                yield self._paragraph(paragraph)
-        yield Footer()
+            yield from self._shown_widgets()
+        yield KeyBar([KeyEntry("escape", "Back", "screen.back", 0), KeyEntry("ctrl+q", "Quit", "app.quit", 1)])
+
+    def _shown_widgets(self) -> list[Static]:
+        """The paragraphs of the shown stretch, with a line above and below
+        it where the article goes on."""
+        low, high = self.shown
+        widgets = []
+        if low > 0:
+            widgets.append(Static(f"▲ {low:,} characters before this: ctrl+up (or click here) shows more",
+                                  classes="more", id="earlier", markup=False))
+        widgets += [self._paragraph(p) for p in paragraphs(self.article, low, high)]
+        if high < len(self.article):
+            widgets.append(Static(f"▼ {len(self.article) - high:,} characters after this: ctrl+down (or click "
+                                  "here) shows more", classes="more", id="later", markup=False))
+        return widgets
+
+    async def action_more(self, direction: int) -> None:
+        """Widen the shown stretch before (-1) or after (1) it; the text that
+        was in view stays in view."""
+        low, high = self.shown
+        edge = low if direction < 0 else high
+        wider = window_around(self.article, edge, edge)
+        shown = (min(low, wider[0]), max(high, wider[1]))
+        if shown == self.shown:
+            return
+        body = self.query_one("#article", VerticalScroll)
+        was_first = next(iter(paragraphs(self.article, low, high)), None)
+        self.shown = shown
+        await body.remove_children()
+        await body.mount_all(self._shown_widgets())
+        if direction < 0 and was_first is not None:
+            for widget, paragraph in zip(self.query(".paragraph"), paragraphs(self.article, *shown)):
+                if paragraph.start == was_first.start:
+                    self.call_after_refresh(body.scroll_to_widget, widget, animate=False, top=True)
+                    break
+
+    def on_click(self, event) -> None:
+        widget = getattr(event, "widget", None)
+        if widget is not None and widget.id in ("earlier", "later"):
+            self.run_worker(self.action_more(-1 if widget.id == "earlier" else 1))
 
     def _paragraph(self, paragraph: Paragraph) -> Static:
         spans = []
@@ -82,7 +138,7 @@ class ArticleScreen(Screen):
             end = min(self.sentence[1], paragraph.end) - paragraph.start
             spans.append((start, end, SENTENCE))
         classes = "paragraph -passage" if _overlaps(paragraph, self.passage) else "paragraph"
-        return Static(highlighted(paragraph.text, spans), classes=classes)
+        return Static(highlighted(unwrapped(paragraph.text), spans), classes=classes)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.scroll_to_passage)
@@ -94,7 +150,7 @@ class ArticleScreen(Screen):
         if marked:
             body.scroll_to_widget(marked[0], animate=False, top=True, immediate=True)
         if self.sentence:
-            for widget, paragraph in zip(self.query(".paragraph"), paragraphs(self.article)):
+            for widget, paragraph in zip(self.query(".paragraph"), paragraphs(self.article, *self.shown)):
                 if _overlaps(paragraph, self.sentence):
                     body.scroll_to_widget(widget, animate=False, immediate=True)
                     break

@@ -24,13 +24,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+o", "open_source", "Source", "Open the last source",
             "Open the article at the last answer's citation."),
     Command("ctrl+y", "copy_answer", "Copy", "Copy the last answer",
-            "Copy the last answer and its citation to the clipboard."),
+            "Copy the last answer and its citation: to the clipboard through wl-copy, xclip or pbcopy "
+            "where installed, to tmux's paste buffer inside tmux, and through the terminal (OSC 52)."),
     Command("ctrl+s", "export", "Export", "Export the conversation",
-            "Save the conversation with its citations as Markdown in this folder."),
+            "Save the conversation with its citations as Markdown in the exports folder "
+            "(exports/, or --exports DIR)."),
     Command("ctrl+r", "rebuild", "Rebuild", "Rebuild the index",
             "Update the index from the articles (only changed text is re-embedded)."),
     Command("ctrl+q", "quit", "Quit", "Quit", "Leave qabot."),
 )
+
+# Which commands the key bar keeps longest on a narrow screen (first: kept).
+KEY_BAR_ORDER = ("quit", "help", "open_source", "copy_answer", "new_conversation", "export", "rebuild", "clear")
 
 # Keys that are not commands of their own, for the help screen.
 OTHER_KEYS: tuple[tuple[str, str], ...] = (
@@ -41,6 +46,26 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("escape", "Close the article or this help and go back."),
     ("ctrl+p", "Open the command palette."),
 )
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """One entry of a screen's key bar."""
+
+    key: str      # as Textual names it
+    label: str
+    action: str   # with its namespace: "app.quit", "screen.back"
+    rank: int     # lower ranks stay longest when the bar is narrow
+
+
+def chat_keys() -> list[KeyEntry]:
+    """The chat's key bar: every command, in the table's order."""
+    return [KeyEntry(c.key, c.label, f"app.{c.action}", KEY_BAR_ORDER.index(c.action)) for c in COMMANDS]
+
+
+def short_key(key: str) -> str:
+    """``ctrl+n`` as ``^n``; F-keys as ``F1``."""
+    return "^" + key[len("ctrl+"):] if key.startswith("ctrl+") else key_label(key)
 
 
 def key_label(key: str) -> str:

@@ -27,6 +27,11 @@ class QuestionSubmitted(Message):
 
 
 @dataclass
+class LatestAnswerWanted(Message):
+    """Tab in the question box: move to the newest answer."""
+
+
+@dataclass
 class OpenArticle(Message):
     """Show the article at ``target`` (a citation was opened)."""
 

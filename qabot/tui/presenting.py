@@ -162,7 +162,7 @@ def _quoted(text: str) -> str:
 def _markdown_answer(view: AnswerView) -> list[str]:
     lines = [f"## Q: {view.question}", ""]
     if view.refused:
-        lines += [f"**{view.headline}** ({view.confidence_label})", ""]
+        lines += [f"**{view.headline}**", ""]
         if view.others:
             lines += ["Closest passages:", ""]
             lines += [f"- `{p.label}`: {preview(p.text, 200)}" for p in view.others]
@@ -212,13 +212,29 @@ class Paragraph:
     text: str
 
 
-def paragraphs(text: str) -> list[Paragraph]:
-    """The article split at blank lines; every character of a non-blank
-    line belongs to exactly one paragraph."""
-    found = []
-    for match in re.finditer(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text):
-        found.append(Paragraph(match.start(), match.end(), match.group()))
-    return found
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+# Characters of an article shown on each side of a cited passage at first
+# (and added by each "show more"), so a huge article opens at once.
+ARTICLE_REACH = 20_000
+
+
+def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragraph]:
+    """The article split at blank lines, between ``start`` and ``end``;
+    every character of a non-blank line belongs to exactly one paragraph.
+    Offsets are into the whole ``text``."""
+    end = len(text) if end is None else end
+    return [Paragraph(m.start(), m.end(), m.group()) for m in _PARAGRAPH.finditer(text, start, end)]
+
+
+def window_around(text: str, start: int, end: int, reach: int = ARTICLE_REACH) -> tuple[int, int]:
+    """The stretch of ``text`` to show around ``[start, end)``: ``reach``
+    characters each side, widened to whole lines, never past the ends."""
+    low = max(0, start - reach)
+    high = min(len(text), end + reach)
+    low = text.rfind("\n", 0, low) + 1 if low > 0 else 0
+    found = text.find("\n", high)
+    high = len(text) if found < 0 else found
+    return low, high
 
 
 def locate(target: ArticleTarget, article: str) -> tuple[tuple[int, int], tuple[int, int] | None, bool]:
@@ -235,6 +251,26 @@ def locate(target: ArticleTarget, article: str) -> tuple[tuple[int, int], tuple[
     if passage is None:
         passage = sentence or (0, 0)
     return passage, sentence, exact
+
+
+def duration_words(seconds: float) -> str:
+    """``about 40 s``, ``about 3 min``, ``about 1 h 20 min``."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"about {max(seconds, 1)} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} min"
+    return f"about {minutes // 60} h {minutes % 60} min"
+
+
+def embedding_progress(done: int, total: int, seconds_per_text: float | None = None) -> str:
+    """``1,200 of 5,000 texts embedded · about 3 min left``: the counts, and
+    an estimate when the pace is known."""
+    words = f"{done:,} of {total:,} texts embedded"
+    if seconds_per_text and done < total:
+        words += f" · {duration_words(seconds_per_text * (total - done))} left"
+    return words
 
 
 def build_summary(report) -> str:

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from qabot.tui.history import QuestionHistory
-from qabot.tui.messages import QuestionSubmitted
+from qabot.tui.messages import LatestAnswerWanted, QuestionSubmitted
 
 PLACEHOLDER = "Ask a question about the articles (F1 for help)"
 
@@ -24,6 +24,8 @@ class QuestionInput(Input):
         Binding("down", "recall_next", "Next question", show=False),
         # Enter typed before the app took the terminal arrives as a newline (ctrl+j).
         Binding("ctrl+j", "submit", "Ask", show=False),
+        # Tab goes to the newest answer, not the first one of the conversation.
+        Binding("tab", "to_latest_answer", "Newest answer", show=False),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -40,6 +42,9 @@ class QuestionInput(Input):
 
     def action_recall_next(self) -> None:
         self._show(self.history.next())
+
+    def action_to_latest_answer(self) -> None:
+        self.post_message(LatestAnswerWanted())
 
     async def action_submit(self) -> None:
         """Send the question to the app (blank input is ignored)."""

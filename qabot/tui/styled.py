@@ -13,7 +13,7 @@ from typing import Iterable
 from rich.style import Style
 from rich.text import Text
 
-from qabot.tui.presenting import one_line, printable
+from qabot.printable import one_line, printable, unwrapped
 
 # The answering sentence, inside its passage or its article.
 SENTENCE = Style(bold=True, color="black", bgcolor="#e5c07b")
@@ -42,7 +42,9 @@ def highlighted(text: str, spans: Iterable[tuple[int, int, Style | str]], base: 
 
 
 def passage_with_answer(text: str, span: tuple[int, int] | None) -> Text:
-    """A passage, dimmed, with the answering sentence bright."""
+    """A passage, dimmed, with the answering sentence bright; the line
+    breaks of hard-wrapped prose are unwrapped (offsets hold)."""
+    text = unwrapped(text)
     if span is None:
         return literal(text)
     start, end = span

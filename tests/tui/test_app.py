@@ -244,7 +244,7 @@ async def test_export_writes_markdown_with_citations(new_app, workdir):
         await ask(pilot, "Quantum chromodynamics lattice gauge?")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        files = sorted(workdir.glob("qabot-conversation-*.md"))
+        files = sorted((workdir / "exports").glob("qabot-conversation-*.md"))
         assert len(files) == 1
         assert len(files[0].stem) == len("qabot-conversation-YYYYmmdd-HHMMSS")
         markdown = files[0].read_text()
@@ -254,7 +254,7 @@ async def test_export_writes_markdown_with_citations(new_app, workdir):
         assert any(files[0].name in n.message for n in app._notifications)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert len(list(workdir.glob("qabot-conversation-*.md"))) == 2
+        assert len(list((workdir / "exports").glob("qabot-conversation-*.md"))) == 2
 
 
 async def test_notifications_show_paths_literally(tmp_path, monkeypatch, new_app):
@@ -263,13 +263,15 @@ async def test_notifications_show_paths_literally(tmp_path, monkeypatch, new_app
     write_seeds(odd / "seeds", {"volcano.txt": VOLCANO})
     monkeypatch.chdir(odd)
     app = new_app(Path("seeds"))
+    app.exports = Path("saved[bold]here")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         await ask(pilot, "When did the Kelda volcano erupt?")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen.query("Toast"), what="the toast")
         toast = str(app.screen.query_one("Toast").render())
-        assert "x[bold]y/qabot-conversation-" in toast.replace("\n", "")
+        assert "saved[bold]here/qabot-conversation-" in toast.replace("\n", "")
+        assert len(list((odd / "saved[bold]here").glob("qabot-conversation-*.md"))) == 1
 
 
 async def test_up_and_down_recall_earlier_questions(new_app):
@@ -498,7 +500,7 @@ async def test_export_keeps_every_conversation_on_screen(new_app, workdir):
         await ask(pilot, "When will the flights resume?")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        markdown = next(workdir.glob("qabot-conversation-*.md")).read_text()
+        markdown = next((workdir / "exports").glob("qabot-conversation-*.md")).read_text()
         assert markdown.index("Who paid for the garden?") < markdown.index("*New conversation*")
         assert markdown.index("*New conversation*") < markdown.index("When will the flights resume?")
 
@@ -522,3 +524,79 @@ async def test_copy_and_open_with_nothing_to_show_are_gentle(new_app):
         await pilot.pause()
         assert [n.severity for n in app._notifications] == ["warning"] * 3
         assert app.is_running
+
+
+async def test_a_huge_article_opens_with_only_the_text_around_the_citation_laid_out(new_app):
+    """A 20 MB article: the view lays out a stretch around the passage,
+    not every paragraph, and widens it on request; quit still works."""
+    from textual.app import App
+
+    from qabot.tui.presenting import ARTICLE_REACH, ArticleTarget
+
+    paragraph = "The harbour committee met again and talked about the weather for a long while. " * 3
+    middle = "The treasure is buried under the old oak tree."
+    article = "Huge\n\n" + "\n\n".join([paragraph] * 40_000) + "\n\n" + middle + "\n\n" + \
+        "\n\n".join([paragraph] * 40_000) + "\n"
+    start = article.index(middle)
+    target = ArticleTarget("huge.txt", "seeds/huge.txt:3", "Huge", 3, start, start + len(middle), middle,
+                           start, start + len(middle), middle)
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(ArticleScreen(target, article))
+
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen), what="the article")
+        await pilot.pause(0.1)
+        screen = app.screen
+        laid_out = len(screen.query(".paragraph"))
+        assert laid_out < 2 * ARTICLE_REACH // len(paragraph) + 3
+        assert middle in screen_text(app)
+        assert screen.query_one("#earlier") and screen.query_one("#later")
+        await pilot.press("ctrl+down")
+        await pilot.pause(0.1)
+        assert laid_out < len(screen.query(".paragraph")) < 2 * laid_out
+        await pilot.press("ctrl+up")
+        await pilot.pause(0.1)
+        low, high = screen.shown
+        assert low < start - ARTICLE_REACH and high > start + ARTICLE_REACH
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_tab_from_the_question_box_goes_to_the_newest_answer(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "Who paid for the garden?")
+        await ask(pilot, "When will the flights resume?")
+        await ask(pilot, "When did the Kelda volcano erupt?")
+        assert isinstance(app.focused, QuestionInput)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is last_answer(app)
+
+
+async def test_the_key_bar_fits_narrow_screens_with_whole_entries(new_app):
+    from qabot.tui.key_bar import KeyBar
+
+    app = new_app()
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        bar = screen_text(app).splitlines()[-1]
+        assert "Help" in bar and "Quit" in bar and len(bar.rstrip()) <= 60
+        for command in COMMANDS:  # a key is never shown without its label
+            key = "^" + command.key[5:] if command.key.startswith("ctrl+") else command.key.upper()
+            assert (key in bar) == (f"{key} {command.label}" in bar)
+        assert app.query_one(KeyBar)
+
+
+async def test_the_palette_speaks_only_of_qabot(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Quit" in titles and "Maximize" not in titles and "Keys" not in titles
+        assert not any("as soon as possible" in c.help for c in app.get_system_commands(app.screen))

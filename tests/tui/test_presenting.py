@@ -148,7 +148,7 @@ def test_conversation_markdown(answer: Answer, refusal: Answer):
     assert markdown.startswith("# qabot conversation: Harbour News\n\nExported 2026-01-02 03:04:05.\n")
     assert "## Q: Did the workers like it?\n\n> Workers liked the colour.\n" in markdown
     assert f"Source: `seeds/harbour.txt:3`, characters {start}-{end}: *Harbour News* (high confidence, 91%)" in markdown
-    assert "## Q: What is the capital of Peru?\n\n**The article doesn't say.** (low confidence, 12%)" in markdown
+    assert "## Q: What is the capital of Peru?\n\n**The article doesn't say.**\n" in markdown
     assert "- `seeds/harbour.txt:6`: A second paragraph about ships." in markdown
     assert markdown.endswith("\n") and not markdown.endswith("\n\n")
 

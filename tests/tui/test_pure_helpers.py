@@ -92,3 +92,41 @@ def test_passage_with_answer_dims_the_context():
 def test_assembled_keeps_parts_literal():
     shown = assembled(("[b]", "bold"), " · ", "x\ny", Text("[i]"))
     assert shown.plain == "[b] · x y[i]"
+
+
+def test_build_progress_says_counts_and_time_left():
+    from qabot.tui.presenting import duration_words, embedding_progress
+
+    assert embedding_progress(0, 5000) == "0 of 5,000 texts embedded"
+    assert embedding_progress(1200, 5000, 0.01) == "1,200 of 5,000 texts embedded · about 38 s left"
+    assert embedding_progress(5000, 5000, 0.01) == "5,000 of 5,000 texts embedded"
+    assert duration_words(0.2) == "about 1 s" and duration_words(200) == "about 3 min"
+    assert duration_words(4800) == "about 1 h 20 min"
+
+
+def test_the_article_window_is_whole_lines_around_the_passage():
+    from qabot.tui.presenting import paragraphs, window_around
+
+    text = "\n\n".join(f"Line {n} of the article." for n in range(1000))
+    start = text.index("Line 500 ")
+    low, high = window_around(text, start, start + 10, reach=100)
+    assert low < start and high > start + 10 and high - low < 300
+    assert low == 0 or text[low - 1] == "\n"
+    assert high == len(text) or text[high] == "\n"
+    shown = paragraphs(text, low, high)
+    assert all(p.text == text[p.start:p.end] and p.text.startswith("Line") for p in shown)
+    assert window_around(text, 0, 5, reach=10**9) == (0, len(text))
+
+
+def test_copy_goes_to_the_tools_installed(tmp_path, monkeypatch):
+    from qabot.tui.clipboard import copied_message, copy_with_tools
+
+    tool = tmp_path / "xclip"
+    tool.write_text(f"#!/bin/sh\nexec /bin/cat > {tmp_path / 'pasted'}\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert copy_with_tools("the answer", {"DISPLAY": ":0"}) == ["the X clipboard"]
+    assert (tmp_path / "pasted").read_text() == "the answer"
+    assert copy_with_tools("the answer", {}) == []  # no display: xclip does not apply
+    assert "OSC 52" in copied_message([]) and "xclip" in copied_message([])
+    assert copied_message(["tmux's paste buffer"]).endswith("to tmux's paste buffer.")
