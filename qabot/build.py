@@ -72,7 +72,7 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
     sentences: list[Sentence] = []
     files, skipped = {}, {}
     for article in articles:
-        chunked = chunk_article(article.text)
+        chunked = chunk_article(article.text, markdown=article.name.lower().endswith(".md"))
         if not chunked.passages:
             skipped[article.name] = article.sha256
             continue
@@ -84,10 +84,10 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
                 sentences.append(Sentence(
                     len(sentences), len(passages), article.name, span.start, span.end, span.line, span.text,
                 ))
-            digest = content_hash(passage_embedding_text(chunked.title, chunk.text))
+            digest = content_hash(passage_embedding_text(chunked.title, chunk.text, chunk.heading))
             passages.append(Passage(
                 len(passages), article.name, chunked.title, chunk.start, chunk.end, chunk.line,
-                chunk.text, digest, first, len(chunk.sentences),
+                chunk.text, digest, first, len(chunk.sentences), chunk.heading,
             ))
             hashes.append(digest)
         files[article.name] = {

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 # Bump when a rule below changes what is cut out, so indexes are rebuilt.
-CHUNKING_RULES = 2
+CHUNKING_RULES = 3
 MIN_PASSAGE_WORDS = 40
 MAX_PASSAGE_WORDS = 120
 # A line wrapped inside a paragraph holds at least this many words (shorter
@@ -25,7 +25,7 @@ WRAPPED_LINE_WORDS = 3
 WRAP_SLACK = 8
 
 # A word: two or more letters (any script), or a number.
-_WORD = re.compile(r"[^\W\d_]{2,}|\d+")
+WORD = re.compile(r"[^\W\d_]{2,}|\d+")
 _TERMINAL = tuple('.!?…:;"\'”’)]»')
 # After a sentence end: closing quotes/brackets, then white space.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
@@ -50,9 +50,11 @@ class Span:
 
 @dataclass(frozen=True)
 class ChunkedPassage(Span):
-    """A passage and the sentences inside it, all with article offsets."""
+    """A passage and the sentences inside it, all with article offsets;
+    ``heading`` names its section (Markdown), "" when there is none."""
 
     sentences: tuple[Span, ...]
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def is_prose(line: str) -> bool:
     closing mark.
     """
     stripped = line.strip()
-    words = len(_WORD.findall(stripped))
+    words = len(WORD.findall(stripped))
     if words >= 15:
         return True
     return words >= 4 and stripped.endswith(_TERMINAL)
@@ -89,7 +91,7 @@ def line_number(starts: list[int], offset: int) -> int:
     return bisect_right(starts, offset)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``[start, end)`` so it neither starts nor ends with white space."""
     while start < end and (text[start].isspace() or text[start] == "\ufeff"):
         start += 1
@@ -103,7 +105,7 @@ def title_span(text: str) -> tuple[int, int] | None:
     a sentence of the text itself (prose ending with . ! or ?)."""
     offset = 0
     for line in text.split("\n"):
-        start, end = _trimmed(text, offset, offset + len(line))
+        start, end = trimmed(text, offset, offset + len(line))
         if start < end:
             heading = text[start:end]
             if is_prose(heading) and heading.rstrip("\"'”’)»").endswith((".", "!", "?", "…")):
@@ -119,7 +121,7 @@ def wraps_onto(line: str, following: str) -> bool:
     mid-sentence, and ``following`` is not much longer than it (were it,
     its first word would have fitted on ``line``)."""
     line, following = line.rstrip(), following.rstrip()
-    if not following.strip() or line.endswith(_TERMINAL) or len(_WORD.findall(line)) < WRAPPED_LINE_WORDS:
+    if not following.strip() or line.endswith(_TERMINAL) or len(WORD.findall(line)) < WRAPPED_LINE_WORDS:
         return False
     first_word = following.split()[0]
     return len(following) <= len(line) + 1 + len(first_word) + WRAP_SLACK
@@ -171,7 +173,7 @@ def prose_blocks(text: str, skip_until: int = 0) -> list[tuple[int, int]]:
         block_start = block_end = None
         for (offset, line), prose in zip(run, _prose_flags([line for _, line in run])):
             if prose:
-                start, end = _trimmed(text, offset, offset + len(line))
+                start, end = trimmed(text, offset, offset + len(line))
                 block_start = start if block_start is None else block_start
                 block_end = end
             elif block_start is not None:
@@ -205,9 +207,9 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         following = _NEXT_STARTS_SENTENCE.match(text, match.end(), end)
         if following is None or _ends_with_abbreviation(text, sentence_start, match.start()):
             continue
-        spans.append(_trimmed(text, sentence_start, match.end()))
+        spans.append(trimmed(text, sentence_start, match.end()))
         sentence_start = match.end()
-    spans.append(_trimmed(text, sentence_start, end))
+    spans.append(trimmed(text, sentence_start, end))
     return [span for span in spans if span[0] < span[1]]
 
 
@@ -225,43 +227,75 @@ def _group_sentences(sentences, text, max_words):
     return groups
 
 
+_MARKUP = re.compile(r"(?m)^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+|[*_]")
+
+
+def _only_space(gap: str) -> bool:
+    """True when ``gap`` holds nothing but white space and Markdown list
+    markers or emphasis marks."""
+    return not _MARKUP.sub("", gap).strip()
+
+
 def _merge_short(groups, text, min_words, max_words):
-    """Join a short passage to the next one when both fit and only blank
-    lines lie between them (so the passage is still one stretch of text)."""
-    merged: list[list[tuple[int, int]]] = []
-    for group in groups:
-        if merged:
-            previous = merged[-1]
+    """Join a short passage to the next one of the same section when both
+    fit and only blank lines (or list markers) lie between them, so the
+    passage is still one stretch of text. ``groups`` are (spans, heading)."""
+    merged: list[tuple[list[tuple[int, int]], str]] = []
+    for group, heading in groups:
+        if merged and merged[-1][1] == heading:
+            previous = merged[-1][0]
             gap = text[previous[-1][1]:group[0][0]]
             size = word_count(text[previous[0][0]:previous[-1][1]])
             both = size + word_count(text[group[0][0]:group[-1][1]])
-            if size < min_words and both <= max_words and gap.isspace():
+            if size < min_words and both <= max_words and _only_space(gap):
                 previous.extend(group)
                 continue
-        merged.append(list(group))
+        merged.append((list(group), heading))
     return merged
+
+
+def _blocks(text: str, markdown: bool) -> tuple[tuple[int, int] | None, list]:
+    """The title's span and the article's blocks (see
+    :mod:`qabot.markdown_blocks`); a plain article is all prose blocks."""
+    from qabot.markdown_blocks import Block, markdown_structure
+
+    if markdown:
+        title, blocks = markdown_structure(text)
+        if title is not None:
+            return title, blocks
+    title = title_span(text)
+    skip = title[1] if title else 0
+    if markdown:
+        return title, markdown_structure(text, skip_until=skip)[1]
+    return title, [Block(start, end, "prose", "") for start, end in prose_blocks(text, skip_until=skip)]
 
 
 def chunk_article(
     text: str,
     min_words: int = MIN_PASSAGE_WORDS,
     max_words: int = MAX_PASSAGE_WORDS,
+    markdown: bool = False,
 ) -> ChunkedArticle:
-    """Title, passages and sentences of one article, with exact offsets."""
-    title = title_span(text)
+    """Title, passages and sentences of one article, with exact offsets.
+
+    With ``markdown``, headings, list items and bylines are read as such
+    (see :mod:`qabot.markdown_blocks`).
+    """
+    title, blocks = _blocks(text, markdown)
     title_text = text[title[0]:title[1]] if title else ""
     starts = line_starts(text)
     groups = []
-    for block in prose_blocks(text, skip_until=title[1] if title else 0):
-        groups.extend(_group_sentences(sentence_spans(text, *block), text, max_words))
+    for block in blocks:
+        spans = sentence_spans(text, block.start, block.end) if block.kind == "prose" else [(block.start, block.end)]
+        groups.extend((group, block.heading) for group in _group_sentences(spans, text, max_words))
     groups = _merge_short(groups, text, min_words, max_words)
 
     def span(start: int, end: int) -> Span:
         return Span(start, end, text[start:end], line_number(starts, start))
 
     passages = []
-    for group in groups:
+    for group, heading in groups:
         sentences = tuple(span(*s) for s in group)
         whole = span(group[0][0], group[-1][1])
-        passages.append(ChunkedPassage(whole.start, whole.end, whole.text, whole.line, sentences))
+        passages.append(ChunkedPassage(whole.start, whole.end, whole.text, whole.line, sentences, heading))
     return ChunkedArticle(title_text, tuple(passages))

@@ -52,9 +52,10 @@ def chunking_settings() -> dict:
     }
 
 
-def passage_embedding_text(title: str, text: str) -> str:
-    """The passage as the model sees it: its article's title, then the text."""
-    return f"{title}\n{text}" if title else text
+def passage_embedding_text(title: str, text: str, heading: str = "") -> str:
+    """The passage as the model sees it: its article's title, its section's
+    heading (if any), then the text."""
+    return "\n".join(part for part in (title, heading, text) if part)
 
 
 def sentence_embedding_text(title: str, text: str) -> str:
@@ -75,7 +76,7 @@ def embedding_texts(passages: list[Passage], sentences: list[Sentence]) -> dict[
         previous = sentences[i - 1].text if i and sentences[i - 1].passage == sentence.passage else ""
         windows.append(window_embedding_text(titles[sentence.passage], previous, sentence.text))
     return {
-        "passages": [passage_embedding_text(p.title, p.text) for p in passages],
+        "passages": [passage_embedding_text(p.title, p.text, p.heading) for p in passages],
         "sentences": [sentence_embedding_text(titles[s.passage], s.text) for s in sentences],
         "windows": windows,
     }

@@ -19,6 +19,8 @@ class Passage:
     hash: str
     first_sentence: int
     sentence_count: int
+    # The section heading above it in a Markdown article ("" when none).
+    heading: str = ""
 
     def to_json(self) -> dict:
         return asdict(self)
