@@ -30,7 +30,9 @@ Figures (a target, where there is one, is printed with PASS or MISS):
    the build that made it (kept in WORK/build.json) are shown.
 4. index load: Index.load plus Answerer construction in a fresh Python
    process (median of 3; imports timed apart), that process's peak RSS
-   (VmHWM), and the index's size on disk.
+   (VmHWM), and the index's size on disk; what checking the content hashes
+   of the files a load reads whole costs (inside that load time), and of
+   every file (what a verifying build checks).
 5. query latency: generated questions through Answerer.ask in this warm
    process after 20 warm-up questions; median and p95 ms of the whole answer
    and of embedding the question, with the ONNX encoder when its export
@@ -268,10 +270,31 @@ def index_load(folder: Path, seeds: Path) -> dict:
         done = subprocess.run([sys.executable, "-c", LOAD_CHILD, str(folder), str(seeds)], cwd=ROOT, env=env,
                               check=True, capture_output=True, text=True)
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    checks = content_checks(folder)
     return {"load_s": round(statistics.median(r["load_s"] for r in runs), 3),
             "import_s": round(statistics.median(r["import_s"] for r in runs), 3),
             "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1),
-            "index_mb": round(megabytes(folder), 1), "runs": LOAD_RUNS}
+            "index_mb": round(megabytes(folder), 1), "runs": LOAD_RUNS, **checks}
+
+
+def content_checks(folder: Path) -> dict:
+    """What checking the files' content hashes costs: the files a load reads
+    whole (checked at every load, inside the load time above) and every
+    file (checked when a build verifies the index)."""
+    from qabot.index import check_file_hashes, read_manifest
+    from qabot.segments import SEGMENTS, read_in_full
+
+    manifest = read_manifest(folder)
+    if "file_hashes" not in manifest:
+        return {}
+    at_load = [f"{SEGMENTS}/{name}/{file}" for name in manifest["segments"] for file in read_in_full()]
+    timed = {}
+    for key, names in (("hash_at_load_s", at_load), ("hash_all_s", None)):
+        began = time.perf_counter()
+        check_file_hashes(folder, manifest, names)
+        timed[key] = round(time.perf_counter() - began, 3)
+    timed["hashed_at_load_mb"] = round(sum((folder / n).stat().st_size for n in at_load) / 1e6, 1)
+    return timed
 
 
 def attach_question_encoder(model: BundledModel, folder: Path) -> str:
@@ -404,6 +427,10 @@ def table(results: dict) -> str:
         ("4 index load", f"{load['load_s']:.2f} s (median of {load['runs']} fresh processes; imports "
                          f"{load['import_s']:.2f} s more), peak RSS {load['peak_rss_mb']:,.0f} MB, "
                          f"on disk {load['index_mb']:,.1f} MB"),
+        ("", f"content hashes checked at load: {load['hash_at_load_s']:.2f} s of it "
+             f"({load['hashed_at_load_mb']:,.0f} MB of records and term counts, "
+             f"{load['hash_at_load_s'] / load['load_s']:.0%} of the load); every file, as a verifying build "
+             f"checks: {load['hash_all_s']:.2f} s" if "hash_at_load_s" in load else "content hashes: none kept"),
         ("5 query latency", f"{lat['questions']} questions, {lat['encoder']}: median {lat['median_ms']:.2f} ms, "
                             f"p95 {lat['p95_ms']:.1f} ms (embedding median {lat['embed_median_ms']:.1f} ms)"
                             + verdict(ok["median_question_ms"])),
