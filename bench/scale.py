@@ -278,16 +278,17 @@ def index_load(folder: Path, seeds: Path) -> dict:
 
 
 def content_checks(folder: Path) -> dict:
-    """What checking the files' content hashes costs: the files a load reads
-    whole (checked at every load, inside the load time above) and every
+    """What checking the files' content hashes costs: the records and term
+    counts (checked at every load, inside the load time above) and every
     file (checked when a build verifies the index)."""
     from qabot.index import check_file_hashes, read_manifest
-    from qabot.segments import SEGMENTS, read_in_full
+    from qabot.segments import SEGMENTS, checked_at_load
 
     manifest = read_manifest(folder)
     if "file_hashes" not in manifest:
         return {}
-    at_load = [f"{SEGMENTS}/{name}/{file}" for name in manifest["segments"] for file in read_in_full()]
+    at_load = [f"{SEGMENTS}/{name}/{file}" for name, entry in manifest["segments"].items()
+               for file in checked_at_load(entry)]
     timed = {}
     for key, names in (("hash_at_load_s", at_load), ("hash_all_s", None)):
         began = time.perf_counter()

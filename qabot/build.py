@@ -22,7 +22,7 @@ from qabot.index import (
 )
 from qabot.records import Passage, Sentence
 from qabot.segments import (
-    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, read_rows, segment_name, write_segment,
+    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, has_columns, read_rows, segment_name, write_segment,
 )
 from qabot.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
 from qabot.vectors import EXACT, open_vectors
@@ -106,7 +106,10 @@ def is_fresh(manifest: dict, seeds: Path, embedder: Embedder, hashes: dict[str, 
     recorded = {name: entry["sha256"] for name, entry in manifest["files"].items()}
     recorded.update(manifest.get("skipped", {}))
     return (
-        "file_hashes" in manifest  # an index from before files were hashed gets them (nothing re-embedded)
+        # An index from before files were hashed, or records stored in
+        # columns, is rewritten from its own vectors (nothing re-embedded).
+        "file_hashes" in manifest
+        and all(has_columns(entry) for entry in manifest["segments"].values())
         and _same_model(manifest, embedder)
         and manifest["chunking"] == chunking_settings()
         and recorded == (file_hashes(seeds) if hashes is None else hashes)
@@ -175,6 +178,7 @@ def plan_update(manifest: dict, articles: list[Article], force: bool) -> Plan:
     kept = [
         name for name, entry in manifest["segments"].items()
         if live[name] and entry["search"]["sentences"] != EXACT and live[name] >= LIVE_SHARE * entry["sentences"]
+        and has_columns(entry)
     ]
     kept = sorted(kept, key=lambda name: -live[name])[:MAX_SEGMENTS - 1]
     kept_files = {name: old_files[name] for name in unchanged if old_files[name]["segment"] in kept}
@@ -184,9 +188,10 @@ def plan_update(manifest: dict, articles: list[Article], force: bool) -> Plan:
     return Plan(sorted(kept, key=order.index), kept_files, rebuilt, reusable)
 
 
-def _previous_vectors(folder: Path, reusable: dict[str, dict], dimension: int) -> dict[str, np.ndarray]:
-    """Vectors of the old index's ``reusable`` articles, by hash of the text
-    embedded for them."""
+def _previous_vectors(folder: Path, manifest_segments: dict, reusable: dict[str, dict],
+                      dimension: int) -> dict[str, np.ndarray]:
+    """Vectors of the old index's ``reusable`` articles (in the segments
+    ``manifest_segments`` describes), by hash of the text embedded for them."""
     by_segment: dict[str, list[dict]] = {}
     for entry in reusable.values():
         by_segment.setdefault(entry["segment"], []).append(entry)
@@ -194,8 +199,9 @@ def _previous_vectors(folder: Path, reusable: dict[str, dict], dimension: int) -
     for name, entries in by_segment.items():
         segment = folder / SEGMENTS / name
         spans = {records: [tuple(e["rows"][records]) for e in entries] for records in RECORD_SETS}
-        passage_rows = read_rows(segment, "passages", spans["passages"])
-        sentence_rows = read_rows(segment, "sentences", spans["sentences"])
+        layout = manifest_segments[name]
+        passage_rows = read_rows(segment, layout, "passages", spans["passages"])
+        sentence_rows = read_rows(segment, layout, "sentences", spans["sentences"])
         stored = {vector_set: open_vectors(segment, vector_set) for vector_set in VECTOR_SETS}
         for entry, passages, sentences in zip(entries, passage_rows, sentence_rows):
             _add_reusable(reuse, stored, entry, passages, sentences, dimension)
@@ -313,7 +319,7 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
             if notice:
                 notice(f"skipped {name}: it has no prose to answer from (empty, or only a title)")
         try:
-            reuse = _previous_vectors(folder, plan.reusable, embedder.dimension)
+            reuse = _previous_vectors(folder, manifest.get("segments", {}), plan.reusable, embedder.dimension)
         except (OSError, ValueError, KeyError, TypeError):
             reuse = {}  # unreadable old rows: embed again
         embedded = sum(p.hash not in reuse for p in passages)

@@ -6,8 +6,9 @@ Layout of the folder (no pickle anywhere):
   file its content hash, its passages' hashes, the segment holding it and
   its rows there; per segment its sizes and how each vector set is
   searched; the size and SHA-256 of every other file.
-- ``segments/<name>/`` (see :mod:`qabot.segments`): ``passages.jsonl`` /
-  ``sentences.jsonl`` (one record per line); ``passages.npy`` /
+- ``segments/<name>/`` (see :mod:`qabot.segments`): ``passages/`` and
+  ``sentences/``, the records in columns (see :mod:`qabot.columns`,
+  memory-mapped); ``passages.npy`` /
   ``sentences.npy`` / ``windows.npy``: unit vectors of each passage, each
   sentence, and each sentence read together with the one before it, plus an
   HNSW graph (``.hnsw``) for a large searched set; ``bm25-passages/`` /
@@ -29,8 +30,8 @@ from qabot.errors import IndexLoadError
 from qabot.lexical import Bm25
 from qabot.records import Passage, Sentence
 from qabot.segments import (
-    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, is_segment_name, load_segment, read_in_full,
-    segment_files,
+    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, RecordList, checked_at_load, is_segment_name,
+    load_segment, segment_files,
 )
 from qabot.storage import readable_folder
 from qabot.vectors import SEARCH_KINDS
@@ -250,8 +251,8 @@ class Index:
 
     folder: Path
     manifest: dict
-    passages: list[Passage]
-    sentences: list[Sentence]
+    passages: RecordList  # a sequence of Passage, made on demand
+    sentences: RecordList  # a sequence of Sentence
     segments: list[LoadedSegment]
     passage_bm25: Bm25
     sentence_bm25: Bm25
@@ -294,22 +295,20 @@ class Index:
             raise IndexLoadError(
                 f"index in {str(folder)!r} holds vectors of size {model['dimension']}, not {dimension}")
         check_file_sizes(source, manifest)
-        # Files read whole at load are checked whole; vectors (memory-mapped)
-        # by size here and by content when a build verifies the index.
+        # Records and term counts are checked whole; vectors and graphs (most
+        # of the bytes) by size here and by content when a build verifies.
         check_file_hashes(source, manifest, [
-            f"{SEGMENTS}/{name}/{file}" for name in manifest["segments"] for file in read_in_full()])
-        passages: list[Passage] = []
-        sentences: list[Sentence] = []
+            f"{SEGMENTS}/{name}/{file}" for name, entry in manifest["segments"].items()
+            for file in checked_at_load(entry)])
         segments = []
+        first = {records: 0 for records in RECORD_SETS}
         for name, live in live_rows(manifest).items():
-            first = {"passages": len(passages), "sentences": len(sentences)}
-            segment, more_passages, more_sentences = load_segment(
-                source / SEGMENTS / name, name, manifest["segments"][name], live, first, model["dimension"])
-            segments.append(segment)
-            passages += more_passages
-            sentences += more_sentences
+            segments.append(load_segment(source / SEGMENTS / name, name, manifest["segments"][name], live,
+                                         dict(first), model["dimension"]))
+            first = {records: first[records] + len(live[records]) for records in RECORD_SETS}
         return cls(
-            folder=folder, manifest=manifest, passages=passages, sentences=sentences, segments=segments,
+            folder=folder, manifest=manifest, passages=RecordList("passages", segments),
+            sentences=RecordList("sentences", segments), segments=segments,
             passage_bm25=Bm25([(s.counts["passages"], s.numbers["passages"]) for s in segments]),
             sentence_bm25=Bm25([(s.counts["sentences"], s.numbers["sentences"]) for s in segments]),
         )

@@ -10,6 +10,7 @@ that has since changed or gone are simply not live.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -17,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from qabot.columns import RecordColumns, column_files, record_from, write_columns
 from qabot.lexical import TERM_FILES, TermCounts
 from qabot.records import Passage, Sentence
-from qabot.storage import read_jsonl, write_jsonl
 from qabot.vectors import VectorStore, search_kind, vector_files, write_vectors
 
 SEGMENTS = "segments"
@@ -29,6 +30,10 @@ SEARCHED = ("passages", "sentences")
 # Which records number each vector set's rows.
 RECORDS_OF = {"passages": "passages", "sentences": "sentences", "windows": "sentences"}
 RECORD_SETS = ("passages", "sentences")
+# How a segment stores its records: "columns" (memory-mapped, see
+# qabot.columns); a segment without it is an older one with JSON Lines,
+# read only to carry its vectors into a new segment.
+COLUMNS = "columns"
 _NAME = re.compile(r"^s\d{6}$")
 
 
@@ -40,19 +45,31 @@ def is_segment_name(name) -> bool:
     return isinstance(name, str) and bool(_NAME.match(name))
 
 
+def has_columns(entry: dict) -> bool:
+    return entry.get("layout") == COLUMNS
+
+
+def record_files(entry: dict) -> list[str]:
+    """The files holding a segment's records."""
+    if has_columns(entry):
+        return [file for records in RECORD_SETS for file in column_files(records)]
+    return [f"{records}.jsonl" for records in RECORD_SETS]
+
+
 def segment_files(entry: dict) -> list[str]:
     """Files of a segment (relative to its folder) as its manifest entry says."""
-    files = [f"{records}.jsonl" for records in RECORD_SETS]
+    files = record_files(entry)
     for name in VECTOR_SETS:
         files += vector_files(name, entry["search"][name])
     files += [f"bm25-{records}/{file}" for records in RECORD_SETS for file in TERM_FILES]
     return files
 
 
-def read_in_full() -> list[str]:
-    """Files of a segment that loading reads whole: its records and BM25 counts."""
-    return [f"{records}.jsonl" for records in RECORD_SETS] + [
-        f"bm25-{records}/{file}" for records in RECORD_SETS for file in TERM_FILES]
+def checked_at_load(entry: dict) -> list[str]:
+    """Files of a segment whose content is checked at every load: the
+    records and the BM25 counts (a few percent of the index; the vectors
+    and graphs, most of it, are checked when a build verifies the index)."""
+    return record_files(entry) + [f"bm25-{records}/{file}" for records in RECORD_SETS for file in TERM_FILES]
 
 
 def write_segment(folder: Path, passages: list[Passage], sentences: list[Sentence],
@@ -60,19 +77,23 @@ def write_segment(folder: Path, passages: list[Passage], sentences: list[Sentenc
     """Write one segment; return its manifest entry. Records are numbered
     from 0 within the segment; ``progress`` hears of search graphs built."""
     folder.mkdir(parents=True)
-    write_jsonl(folder / "passages.jsonl", (p.to_json() for p in passages))
-    write_jsonl(folder / "sentences.jsonl", (s.to_json() for s in sentences))
+    write_columns(folder, "passages", passages)
+    write_columns(folder, "sentences", sentences)
     kinds = {name: search_kind(len(vectors[name]), name in SEARCHED) for name in VECTOR_SETS}
     for name in VECTOR_SETS:
         write_vectors(folder, name, vectors[name], kinds[name], progress)
     TermCounts.build([p.text for p in passages]).save(folder / "bm25-passages")
     TermCounts.build([s.text for s in sentences]).save(folder / "bm25-sentences")
-    return {"passages": len(passages), "sentences": len(sentences), "search": kinds}
+    return {"passages": len(passages), "sentences": len(sentences), "search": kinds, "layout": COLUMNS}
 
 
-def read_rows(folder: Path, records: str, spans: list[tuple[int, int]]) -> list[list[dict]]:
-    """The records of each span ``(start, end)`` of one record set, parsed;
-    the file is read once, however many spans are asked for."""
+def read_rows(folder: Path, entry: dict, records: str, spans: list[tuple[int, int]]) -> list[list[dict]]:
+    """The records of each span ``(start, end)`` of one record set, as
+    dicts numbered within the segment; a JSON Lines file is read once,
+    however many spans are asked for."""
+    if has_columns(entry):
+        columns = RecordColumns.load(folder, records, entry[records])
+        return [[columns.row(number) for number in range(start, end)] for start, end in spans]
     import json
 
     wanted = np.zeros(max((end for _, end in spans), default=0), dtype=bool)
@@ -101,38 +122,92 @@ class LoadedSegment:
     first: dict[str, int]
     stores: dict[str, VectorStore]
     counts: dict[str, TermCounts]
+    columns: dict[str, RecordColumns]
 
 
 def load_segment(folder: Path, name: str, entry: dict, live: dict[str, np.ndarray],
-                 first: dict[str, int], dimension: int) -> tuple[LoadedSegment, list[Passage], list[Sentence]]:
-    """Read one segment whose ``live`` rows get numbers from ``first`` on;
-    return it with its live records, numbered for the whole index.
-    ValueError when its files do not fit its manifest entry."""
+                 first: dict[str, int], dimension: int) -> LoadedSegment:
+    """Open one segment whose ``live`` rows get numbers from ``first`` on
+    (nothing is parsed: records and vectors are memory-mapped). ValueError
+    when its files do not fit its manifest entry, or it is an older segment
+    without columns."""
+    if not has_columns(entry):
+        raise ValueError("a segment from before records were stored in columns")
     numbers = {}
     for records in RECORD_SETS:
         numbers[records] = np.full(entry[records], -1, dtype=np.int64)
         numbers[records][live[records]] = np.arange(first[records], first[records] + len(live[records]))
-    passages = _live_records(folder / "passages.jsonl", entry["passages"], live["passages"])
-    sentences = _live_records(folder / "sentences.jsonl", entry["sentences"], live["sentences"])
-    passage_numbers, sentence_numbers = numbers["passages"], numbers["sentences"]
-    for row in passages:
-        row["id"] = int(passage_numbers[row["id"]])
-        row["first_sentence"] = int(sentence_numbers[row["first_sentence"]])
-    for row in sentences:
-        row["id"] = int(sentence_numbers[row["id"]])
-        row["passage"] = int(passage_numbers[row["passage"]])
+    columns = {records: RecordColumns.load(folder, records, entry[records]) for records in RECORD_SETS}
     stores = {
         vector_set: VectorStore.load(folder, vector_set, entry["search"][vector_set],
                                      entry[RECORDS_OF[vector_set]], dimension)
         for vector_set in VECTOR_SETS
     }
     counts = {records: TermCounts.load(folder / f"bm25-{records}", entry[records]) for records in RECORD_SETS}
-    segment = LoadedSegment(name, numbers, live, first, stores, counts)
-    return segment, [Passage(**row) for row in passages], [Sentence(**row) for row in sentences]
+    return LoadedSegment(name, numbers, live, first, stores, counts, columns)
 
 
-def _live_records(path: Path, count: int, live: np.ndarray) -> list[dict]:
-    rows = read_jsonl(path)
-    if len(rows) != count or any(row.get("id") != number for number, row in enumerate(rows)):
-        raise ValueError(f"{path.name} does not match the manifest")
-    return [rows[i] for i in live]
+class RecordList:
+    """The live passages (or sentences) of an index, numbered as one list
+    over its segments. A record is made when asked for; number fields of
+    all rows come as arrays without making any."""
+
+    def __init__(self, records: str, segments: list[LoadedSegment]) -> None:
+        self.records = records
+        self.segments = segments
+        self._firsts = [segment.first[records] for segment in segments]
+        self._count = sum(len(segment.live[records]) for segment in segments)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _locate(self, number: int) -> tuple[LoadedSegment, int]:
+        if number < 0:
+            number += self._count
+        if not 0 <= number < self._count:
+            raise IndexError(f"{self.records} {number} out of range")
+        segment = self.segments[bisect.bisect_right(self._firsts, number) - 1]
+        return segment, int(segment.live[self.records][number - segment.first[self.records]])
+
+    def __getitem__(self, number: int):
+        segment, row = self._locate(number)
+        values = segment.columns[self.records].row(row)
+        values["id"] = int(number)
+        if self.records == "passages":
+            values["first_sentence"] = int(segment.numbers["sentences"][values["first_sentence"]])
+        else:
+            values["passage"] = int(segment.numbers["passages"][values["passage"]])
+        return record_from(self.records, values)
+
+    def __iter__(self):
+        return (self[number] for number in range(self._count))
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def numbers(self, field: str) -> np.ndarray:
+        """Field ``field`` (a number field) of every live row, in order; a
+        record number (``passage``, ``first_sentence``) is renumbered for
+        the whole index."""
+        parts = []
+        for segment in self.segments:
+            values = np.asarray(segment.columns[self.records].numbers[field])[segment.live[self.records]]
+            if field == "passage":
+                values = segment.numbers["passages"][values]
+            elif field == "first_sentence":
+                values = segment.numbers["sentences"][values]
+            parts.append(values.astype(np.int64))
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def of_file(self, file: str) -> np.ndarray:
+        """The numbers of the live rows of article ``file``."""
+        found = []
+        for segment in self.segments:
+            columns = segment.columns[self.records]
+            place = next((i for i, (name, _) in enumerate(columns.files) if name == file), None)
+            if place is None:
+                continue
+            live = segment.live[self.records]
+            rows = np.nonzero(np.asarray(columns.numbers["file"])[live] == place)[0]
+            found.append(rows + segment.first[self.records])
+        return np.concatenate(found) if found else np.zeros(0, np.int64)

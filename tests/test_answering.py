@@ -138,10 +138,10 @@ def test_bad_question_raises(hashing_bot):
 
 
 def test_index_without_sentences_declines(tmp_path):
-    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title\n\nMore prose, in one sentence, is here.\n"})
+    seeds = write_seeds(tmp_path / "seeds", {"a.txt": "Title only\n\nShare\n"})
     update_index(seeds, tmp_path / "index", HashingEmbedder())
     index = Index.load(tmp_path / "index")
-    index.sentences = []
+    assert len(index.sentences) == 0
     answer = Answerer(index, HashingEmbedder(), seeds).ask("Anything at all?")
     assert answer.abstained and answer.confidence == 0.0 and answer.passages == []
 

@@ -70,12 +70,14 @@ def manifest_with(**changes):
 
 
 DAMAGE = {
-    "passages.jsonl truncated": lambda f: truncate(segment(f) / "passages.jsonl"),
-    "passages.jsonl emptied": lambda f: (segment(f) / "passages.jsonl").write_bytes(b""),
-    "passages.jsonl garbage of the same size": lambda f: (segment(f) / "passages.jsonl").write_bytes(
-        b"\xff" * (segment(f) / "passages.jsonl").stat().st_size),
-    "sentences.jsonl bad record of the same size": lambda f: (segment(f) / "sentences.jsonl").write_bytes(
-        b"[" + b" " * ((segment(f) / "sentences.jsonl").stat().st_size - 2) + b"]"),
+    "passage texts truncated": lambda f: truncate(segment(f) / "passages" / "text.bin"),
+    "passage texts emptied": lambda f: (segment(f) / "passages" / "text.bin").write_bytes(b""),
+    "passage texts garbage of the same size": lambda f: (segment(f) / "passages" / "text.bin").write_bytes(
+        b"\xff" * (segment(f) / "passages" / "text.bin").stat().st_size),
+    "sentence offsets garbage of the same size": lambda f: (segment(f) / "sentences" / "text-offsets.npy").write_bytes(
+        b"\x93" + b" " * ((segment(f) / "sentences" / "text-offsets.npy").stat().st_size - 1)),
+    "article list of the same size, not JSON": lambda f: (segment(f) / "sentences" / "files.json").write_bytes(
+        b"[" + b" " * ((segment(f) / "sentences" / "files.json").stat().st_size - 2) + b"]"),
     "manifest.json garbage": lambda f: (f / "manifest.json").write_bytes(b"\x00\x9f garbage {{{"),
     "manifest.json empty": lambda f: (f / "manifest.json").write_bytes(b""),
     "manifest.json truncated": lambda f: truncate(f / "manifest.json"),
@@ -134,7 +136,7 @@ def test_damaged_index_is_rebuilt_and_answers(copy, damage):
 
 def test_load_fresh_index_rebuilds_a_truncated_index(copy):
     seeds, index = copy
-    truncate(segment(index) / "passages.jsonl")
+    truncate(segment(index) / "passages" / "text.bin")
     notices = []
     loaded, report, _ = load_fresh_index(seeds, index, HashingEmbedder(), notice=notices.append)
     assert report is not None and report.passages == len(loaded.passages) > 0
@@ -178,7 +180,7 @@ def test_editing_a_seed_makes_the_index_stale(shipped_copy):
 def test_index_state_of_a_broken_index_is_missing(shipped_copy):
     """``index_state`` reports a broken index as "missing", as it says."""
     seeds, index = shipped_copy
-    truncate(segment(index) / "passages.jsonl")
+    truncate(segment(index) / "passages" / "text.bin")
     model = BundledModel()
     assert index_state(seeds, index, model) == "missing"
     assert model._model is None

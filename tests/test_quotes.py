@@ -54,7 +54,7 @@ def test_the_manifest_keeps_a_content_hash_of_every_file(built):
 
 def test_a_record_damaged_in_place_is_refused_at_load(built):
     _, folder = built
-    _overwrite_in_place(_segment(folder) / "passages.jsonl", b"voted 7-2")
+    _overwrite_in_place(_segment(folder) / "passages" / "text.bin", b"voted 7-2")
     with pytest.raises(IndexLoadError, match="damaged"):
         Index.load(folder)
 
@@ -74,7 +74,7 @@ def test_a_vector_file_damaged_in_place_is_found_when_a_build_verifies(built):
 
 def test_the_bot_never_quotes_a_damaged_record(built):
     seeds, folder = built
-    _overwrite_in_place(_segment(folder) / "passages.jsonl", b"voted 7-2")
+    _overwrite_in_place(_segment(folder) / "passages" / "text.bin", b"voted 7-2")
     notices = []
     bot = Bot.open(seeds, folder, HashingEmbedder(), notice=notices.append)
     answer = bot.ask(QUESTION)
@@ -87,7 +87,7 @@ def test_the_bot_never_quotes_a_damaged_record(built):
 def _damage_without_hashes(folder: Path) -> None:
     """Damage a record and drop the hashes that would catch it at load, as
     an index written before hashes were kept would be."""
-    _overwrite_in_place(_segment(folder) / "sentences.jsonl", b"voted 7-2", width=9)
+    _overwrite_in_place(_segment(folder) / "sentences" / "text.bin", b"voted 7-2", width=9)
     manifest_path = folder / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     del manifest["file_hashes"]

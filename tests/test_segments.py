@@ -183,7 +183,7 @@ def test_an_unchanged_corpus_is_checked_without_loading_the_index(tmp_path, monk
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     update_index(seeds, tmp_path / "index", HashingEmbedder())
     segment = next((tmp_path / "index" / "segments").iterdir())
-    (segment / "passages.jsonl").write_bytes(b"\xff" * (segment / "passages.jsonl").stat().st_size)
+    (segment / "passages" / "text.bin").write_bytes(b"\xff" * (segment / "passages" / "text.bin").stat().st_size)
     assert not update_index(seeds, tmp_path / "index", HashingEmbedder()).changed
     assert update_index(seeds, tmp_path / "index", HashingEmbedder(), verify=True).changed
     Index.load(tmp_path / "index")

@@ -63,7 +63,7 @@ class SentenceTerms:
     def __init__(self, index: Index) -> None:
         self.index = index
         sentences = index.sentences
-        self.parent = np.array([s.passage for s in sentences], dtype=np.int64)
+        self.parent = sentences.numbers("passage")
         same = self.parent[1:] == self.parent[:-1] if len(sentences) else np.zeros(0, bool)
         ids = np.arange(len(sentences))
         self.previous = np.where(np.r_[False, same], ids - 1, ids)
@@ -73,14 +73,9 @@ class SentenceTerms:
         self.bigrams_of = lru_cache(maxsize=100_000)(lambda i: bigrams(sentences[i].text))
         self.of_article = lru_cache(maxsize=10_000)(self._article_terms)
         self.of_title = lru_cache(maxsize=10_000)(lambda file: frozenset(terms(index.file_titles.get(file, ""))))
-        self._passages_of: dict[str, list[int]] | None = None
 
     def _article_terms(self, file: str) -> frozenset[str]:
-        if self._passages_of is None:
-            self._passages_of = {}
-            for passage in self.index.passages:
-                self._passages_of.setdefault(passage.file, []).append(passage.id)
-        return frozenset().union(*(self.of_passage(p) for p in self._passages_of.get(file, [])))
+        return frozenset().union(*(self.of_passage(int(p)) for p in self.index.passages.of_file(file)))
 
     def window(self, i: int) -> frozenset[str]:
         """Terms of sentence ``i`` and of its neighbours in the passage."""
