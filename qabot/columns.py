@@ -73,7 +73,9 @@ def write_columns(segment: Path, records: str, rows: list) -> None:
 
 
 def _mapped(path: Path) -> np.ndarray:
-    return np.load(path, mmap_mode="r", allow_pickle=False)
+    """The array in ``path``, memory-mapped (as a plain array view: reading
+    one element of a memmap object costs several times more)."""
+    return np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
 
 
 class RecordColumns:

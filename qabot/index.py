@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -237,11 +238,13 @@ def live_rows(manifest: dict) -> dict[str, dict[str, np.ndarray]]:
 
 
 def _union(spans: list[list[int]]) -> np.ndarray:
-    rows = [np.arange(start, end) for start, end in sorted(spans)]
-    merged = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-    if len(np.unique(merged)) != len(merged):
+    """The rows of ``spans`` ([start, end) pairs), in order; IndexLoadError
+    when two overlap (one pass over the sorted spans, not over the rows)."""
+    ordered = sorted(spans)
+    if any(start < previous_end for (_, previous_end), (start, _) in zip(ordered, ordered[1:])):
         raise IndexLoadError("index manifest lists two articles in the same rows")
-    return merged.astype(np.int64)
+    rows = [np.arange(start, end, dtype=np.int64) for start, end in ordered]
+    return np.concatenate(rows) if rows else np.zeros(0, np.int64)
 
 
 @dataclass
@@ -265,7 +268,7 @@ class Index:
     def dimension(self) -> int:
         return int(self.manifest["model"]["dimension"])
 
-    @property
+    @cached_property
     def file_titles(self) -> dict[str, str]:
         return {name: entry["title"] for name, entry in self.manifest["files"].items()}
 

@@ -11,6 +11,7 @@ that has since changed or gone are simply not live.
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 import itertools
 import re
 from dataclasses import dataclass
@@ -157,6 +158,9 @@ class RecordList:
         self.segments = segments
         self._firsts = [segment.first[records] for segment in segments]
         self._count = sum(len(segment.live[records]) for segment in segments)
+        # Questions come back to the same rows (neighbours, passages): keep
+        # the recently made records.
+        self._made = lru_cache(maxsize=20_000)(self._make)
 
     def __len__(self) -> int:
         return self._count
@@ -170,6 +174,9 @@ class RecordList:
         return segment, int(segment.live[self.records][number - segment.first[self.records]])
 
     def __getitem__(self, number: int):
+        return self._made(int(number))
+
+    def _make(self, number: int):
         segment, row = self._locate(number)
         values = segment.columns[self.records].row(row)
         values["id"] = int(number)
@@ -199,15 +206,19 @@ class RecordList:
             parts.append(values.astype(np.int64))
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
-    def of_file(self, file: str) -> np.ndarray:
-        """The numbers of the live rows of article ``file``."""
-        found = []
+    def files(self) -> tuple[list[str], np.ndarray]:
+        """The article files, and for every live row the place of its file
+        in that list."""
+        places: dict[str, int] = {}
+        parts = []
         for segment in self.segments:
             columns = segment.columns[self.records]
-            place = next((i for i, (name, _) in enumerate(columns.files) if name == file), None)
-            if place is None:
-                continue
-            live = segment.live[self.records]
-            rows = np.nonzero(np.asarray(columns.numbers["file"])[live] == place)[0]
-            found.append(rows + segment.first[self.records])
-        return np.concatenate(found) if found else np.zeros(0, np.int64)
+            mapping = np.array([places.setdefault(name, len(places)) for name, _ in columns.files], dtype=np.int64)
+            local = np.asarray(columns.numbers["file"])[segment.live[self.records]]
+            parts.append(mapping[local] if len(local) else np.zeros(0, np.int64))
+        return list(places), (np.concatenate(parts) if parts else np.zeros(0, np.int64))
+
+    def of_file(self, file: str) -> np.ndarray:
+        """The numbers of the live rows of article ``file``."""
+        names, places = self.files()
+        return np.nonzero(places == names.index(file))[0] if file in names else np.zeros(0, np.int64)

@@ -82,7 +82,10 @@ class VectorStore:
         if kind == HNSW:
             import faiss
 
-            graph = faiss.read_index(str(folder / f"{name}.hnsw"))
+            # The graph's vectors stay on disk, memory-mapped like the rows
+            # (segments are never written in place); only its links are read.
+            mapped = getattr(faiss, "IO_FLAG_MMAP_IFC", 0) | getattr(faiss, "IO_FLAG_READ_ONLY", 0)
+            graph = faiss.read_index(str(folder / f"{name}.hnsw"), mapped)
             if graph.ntotal != count or graph.d != dimension:
                 raise ValueError(f"{name}.hnsw does not match the index records")
         return cls(rows, graph)

@@ -73,9 +73,20 @@ class SentenceTerms:
         self.bigrams_of = lru_cache(maxsize=100_000)(lambda i: bigrams(sentences[i].text))
         self.of_article = lru_cache(maxsize=10_000)(self._article_terms)
         self.of_title = lru_cache(maxsize=10_000)(lambda file: frozenset(terms(index.file_titles.get(file, ""))))
+        self.files, self._file_of_passage = index.passages.files()
+        self._file_place = {name: place for place, name in enumerate(self.files)}
+        self._articles_with = lru_cache(maxsize=10_000)(self._find_articles_with)
 
-    def _article_terms(self, file: str) -> frozenset[str]:
-        return frozenset().union(*(self.of_passage(int(p)) for p in self.index.passages.of_file(file)))
+    def _find_articles_with(self, term: str) -> frozenset[int]:
+        """The places (in ``files``) of the articles with ``term`` in a passage."""
+        found = []
+        for counts, numbers in self.index.passage_bm25.parts:
+            passages = numbers[counts.postings(term)[0]]
+            found.append(self._file_of_passage[passages[passages >= 0]])
+        return frozenset(np.unique(np.concatenate(found)).tolist()) if found else frozenset()
+
+    def _article_terms(self, file: str) -> "ArticleTerms":
+        return ArticleTerms(self, self._file_place.get(file, -1))
 
     def window(self, i: int) -> frozenset[str]:
         """Terms of sentence ``i`` and of its neighbours in the passage."""
@@ -86,6 +97,19 @@ class SentenceTerms:
         sentences = self.index.sentences
         before = int(self.previous[i])
         return sentences[i].text if before == i else f"{sentences[before].text} {sentences[i].text}"
+
+
+class ArticleTerms:
+    """The terms of one article's passages, as a set to test terms against
+    (``term in it``), answered from the BM25 postings: nothing is read per
+    passage, however long the article."""
+
+    def __init__(self, known: SentenceTerms, place: int) -> None:
+        self._known = known
+        self._place = place
+
+    def __contains__(self, term: str) -> bool:
+        return self._place in self._known._articles_with(term)
 
 
 def term_statistics(index: Index, question_terms) -> tuple[dict[str, int], dict[str, float]]:
