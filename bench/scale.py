@@ -131,8 +131,10 @@ model = BundledModel()
 assert model.attach_fast_path(Path(sys.argv[3]))
 answer = Answerer(Index.load(Path(sys.argv[1])), model, Path(sys.argv[2])).ask(sys.argv[4])
 done = time.perf_counter()
-status = open("/proc/self/status").read().split("VmHWM:")[1]
-print(json.dumps({"wall_s": done - began, "peak_rss_mb": int(status.split()[0]) / 1024}))
+status = open("/proc/self/status").read()
+field = lambda name: int(status.split(name + ":")[1].split()[0]) / 1024
+print(json.dumps({"wall_s": done - began, "peak_rss_mb": field("VmHWM"), "anon_mb": field("RssAnon"),
+                  "file_mb": field("RssFile")}))
 """
 COLD_RUNS = 5
 
@@ -320,7 +322,9 @@ def cold_question(folder: Path, seeds: Path) -> dict:
                               capture_output=True, text=True)
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {"cold_s": round(statistics.median(r["wall_s"] for r in runs), 3),
-            "cold_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1), "cold_runs": COLD_RUNS}
+            "cold_rss_mb": round(max(r["peak_rss_mb"] for r in runs), 1), "cold_runs": COLD_RUNS,
+            "cold_anon_mb": round(max(r["anon_mb"] for r in runs), 1),
+            "cold_file_mb": round(max(r["file_mb"] for r in runs), 1)}
 
 
 def content_checks(folder: Path) -> dict:
@@ -479,6 +483,8 @@ def table(results: dict) -> str:
         ("", f"cold question (imports, load, ONNX encoder, judge, one question; fresh process): median "
              f"{load['cold_s']:.2f} s of {load['cold_runs']}" + verdict(ok["cold_question_s"])
              + f"; peak RSS {load['cold_rss_mb']:,.0f} MB" + verdict(ok["cold_question_rss_mb"])
+             + f" (at the end {load['cold_anon_mb']:,.0f} MB private, {load['cold_file_mb']:,.0f} MB pages of "
+               "memory-mapped files)"
              if "cold_s" in load else "cold question: no model export"),
         ("", f"content hashes checked at load: {load['hash_at_load_s']:.2f} s of it "
              f"({load['hashed_at_load_mb']:,.0f} MB of records and term counts, "
