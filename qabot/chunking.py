@@ -227,12 +227,12 @@ def _group_sentences(sentences, text, max_words):
     return groups
 
 
-_MARKUP = re.compile(r"(?m)^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+|[*_]")
+_MARKUP = re.compile(r"(?m)^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 
 
 def _only_space(gap: str) -> bool:
     """True when ``gap`` holds nothing but white space and Markdown list
-    markers or emphasis marks."""
+    markers."""
     return not _MARKUP.sub("", gap).strip()
 
 

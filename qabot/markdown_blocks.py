@@ -3,7 +3,8 @@
 A Markdown article's title is its first heading's text (without the ``#``);
 later headings are not sentences, but name the section the passages under
 them belong to; each list item is an item of its own; a byline set in
-emphasis (``*By Jane Doe*``) is kept as a line. Every span is offsets into
+emphasis (``*By Jane Doe*``) is kept as a line (with its marks, the file's
+own characters, which are not words). Every span is offsets into
 the file's text, so quotes stay the file's own characters.
 """
 
@@ -109,9 +110,8 @@ def markdown_structure(text: str, skip_until: int = 0) -> tuple[tuple[int, int] 
         if reader.item is not None:  # a line that goes on with the item above
             reader.item[1] = offset + len(line)
             continue
-        byline = _BYLINE.match(line)
-        if byline and not reader.paragraph:
-            reader.blocks.append(Block(offset + byline.start(2), offset + byline.end(2), "line", reader.heading))
+        if _BYLINE.match(line) and not reader.paragraph:  # kept whole, emphasis marks and all
+            reader.blocks.append(Block(*trimmed(text, offset, offset + len(line)), "line", reader.heading))
             continue
         reader.paragraph.append((offset, offset + len(line)))
     reader.end_all()

@@ -40,7 +40,7 @@ def test_a_markdown_article_reads_as_people_write_it():
     assert chunked.title == "Harbour Plans Unveiled"
     check_offsets(ARTICLE, chunked)
     said = [s.text for p in chunked.passages for s in p.sentences]
-    assert said[0] == "By Jane Doe"
+    assert said[0] == "*By Jane Doe*"
     assert "dredging the *inner* harbour" in said and "moving the fish market" in said
     assert "a new ferry terminal\n  that spans two lines" in said
     assert not any("#" in s or s.startswith("- ") or "code =" in s for s in said)

@@ -189,7 +189,7 @@ class QabotApp(App):
 
     def on_index_notice(self, message: IndexNotice) -> None:
         self.header.state = "updating"
-        self.build_status.start(f"Updating the index: {message.message}")
+        self.build_status.start(message.message[:1].upper() + message.message[1:])
 
     def on_latest_answer_wanted(self, message: LatestAnswerWanted) -> None:
         answers = list(self.transcript.query(AnswerCard))

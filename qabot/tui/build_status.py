@@ -64,7 +64,7 @@ class BuildStatus(Vertical):
         if self._counting_since and done > self._counting_since[1]:
             since, first = self._counting_since
             pace = (now - since) / (done - first)
-        self.query_one(Label).update(literal_line(f"{self._message} {embedding_progress(done, total, pace)}"))
+        self.query_one(Label).update(literal_line(f"{self._message} · {embedding_progress(done, total, pace)}"))
         if done > 0:
             self.query_one(ProgressBar).update(total=total, progress=done)
 
