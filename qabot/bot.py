@@ -5,13 +5,14 @@ Both the command line and the chat UI are thin layers over :class:`Bot`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from qabot.answering import Answer, Answerer, Weights
 from qabot.articles import article_paths
-from qabot.build import BuildProgress, BuildReport, is_fresh, update_index
+from qabot.build import BuildProgress, BuildReport, is_current_layout, is_fresh, update_index
 from qabot.conversation import Conversation
 from qabot.embedder import BundledModel, Embedder
 from qabot.errors import ArticleError, IndexLoadError, IndexWriteError, QabotError, QuoteMismatchError
@@ -59,9 +60,11 @@ def load_fresh_index(
     article_paths(seeds)  # no articles: say so before talking of the index
     damaged = False
     try:
-        if is_fresh(read_manifest(folder), seeds, embedder):
+        manifest = read_manifest(folder)
+        if is_fresh(manifest, seeds, embedder):
             return _load(folder, embedder), None, None
-        reason = f"articles in {str(seeds)!r} changed; updating the index"
+        reason = (f"articles in {str(seeds)!r} changed; updating the index" if is_current_layout(manifest)
+                  else "the index is in an older layout; rewriting it once (nothing is re-embedded)")
     except IndexLoadError as error:
         reason, damaged = f"{error}; building it", True
     except QabotError:
@@ -76,6 +79,9 @@ def load_fresh_index(
         try:
             index = _load(folder, embedder)
         except IndexLoadError:
+            if not is_current_layout(read_manifest(folder)):
+                raise IndexLoadError(f"{error}; the index must be rewritten once in the new layout before it "
+                                     "can answer (nothing is re-embedded)") from None
             raise error from None
         if notice:
             notice(f"cannot update the index: {error}; answering from the previous index")
@@ -95,6 +101,9 @@ class Bot:
     # Why the index is out of date, when it could not be updated.
     stale_because: str | None = None
     notice: Notice | None = None
+    # One rebuild at a time in this process (the chat window's worker, or a
+    # question that found the index out of date), each swapping in its index.
+    _rebuilding: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def open(
@@ -136,11 +145,12 @@ class Bot:
                 verify: bool = False) -> BuildReport:
         """Update the index from the articles and swap it in for answering
         (``verify``: check every index file's content first)."""
-        report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress,
-                              verify=verify, notice=self.notice)
-        index = _load(self.folder, self.embedder)
-        self.answerer = Answerer(index, self.embedder, self.seeds,
-                                 mode=self.answerer.mode, weights=self.answerer.weights)
-        self.last_build = report
-        self.stale_because = None
+        with self._rebuilding:
+            report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress,
+                                  verify=verify, notice=self.notice)
+            index = _load(self.folder, self.embedder)
+            self.answerer = Answerer(index, self.embedder, self.seeds,
+                                     mode=self.answerer.mode, weights=self.answerer.weights)
+            self.last_build = report
+            self.stale_because = None
         return report

@@ -97,6 +97,12 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
     return passages, sentences, files, skipped
 
 
+def is_current_layout(manifest: dict) -> bool:
+    """True unless the index predates content hashes or records in columns
+    (then the next build rewrites it from its own vectors)."""
+    return "file_hashes" in manifest and all(has_columns(entry) for entry in manifest["segments"].values())
+
+
 def is_fresh(manifest: dict, seeds: Path, embedder: Embedder, hashes: dict[str, str] | None = None) -> bool:
     """True when the manifest was built from exactly these articles and settings.
 
@@ -106,10 +112,7 @@ def is_fresh(manifest: dict, seeds: Path, embedder: Embedder, hashes: dict[str, 
     recorded = {name: entry["sha256"] for name, entry in manifest["files"].items()}
     recorded.update(manifest.get("skipped", {}))
     return (
-        # An index from before files were hashed, or records stored in
-        # columns, is rewritten from its own vectors (nothing re-embedded).
-        "file_hashes" in manifest
-        and all(has_columns(entry) for entry in manifest["segments"].values())
+        is_current_layout(manifest)
         and _same_model(manifest, embedder)
         and manifest["chunking"] == chunking_settings()
         and recorded == (file_hashes(seeds) if hashes is None else hashes)

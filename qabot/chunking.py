@@ -257,13 +257,15 @@ def _merge_short(groups, text, min_words, max_words):
 def _blocks(text: str, markdown: bool) -> tuple[tuple[int, int] | None, list]:
     """The title's span and the article's blocks (see
     :mod:`qabot.markdown_blocks`); a plain article is all prose blocks."""
-    from qabot.markdown_blocks import Block, markdown_structure
+    from qabot.markdown_blocks import Block, is_markup_line, markdown_structure
 
     if markdown:
         title, blocks = markdown_structure(text)
         if title is not None:
             return title, blocks
     title = title_span(text)
+    if markdown and title and is_markup_line(text[text.rfind("\n", 0, title[0]) + 1:title[1]]):
+        title = None  # a Markdown article opening with code or a list has no title line
     skip = title[1] if title else 0
     if markdown:
         return title, markdown_structure(text, skip_until=skip)[1]

@@ -180,7 +180,7 @@ def _bad_question(question: str, problem: str, as_json: bool) -> None:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from qabot.bot import Bot
-    from qabot.errors import BadQuestionError
+    from qabot.errors import BadQuestionError, QabotError
     from qabot.progress import ProgressBar
     from qabot.render import answer_json, answer_text
 
@@ -211,7 +211,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _bad_question(question, problem, args.json)
             status = EXIT_USAGE
             continue
-        answer = asker.ask(question, k=args.k)
+        try:
+            answer = asker.ask(question, k=args.k)
+        except QabotError as error:  # this question only: the others are still answered
+            _bad_question(question, str(error), args.json)
+            status = EXIT_USAGE
+            continue
         if answer.truncated:
             stderr_notice(f"the question was cut to its first {len(answer.question)} characters")
         print(json.dumps(answer_json(answer)) if args.json else answer_text(answer), flush=True)

@@ -71,6 +71,11 @@ class _Reader:
         self.end_item()
 
 
+def is_markup_line(line: str) -> bool:
+    """A code fence, a list item or a rule: never an article's title."""
+    return bool(_FENCE.match(line) or _ITEM.match(line) or _RULE.match(line))
+
+
 def markdown_structure(text: str, skip_until: int = 0) -> tuple[tuple[int, int] | None, list[Block]]:
     """The title's span (None when the article does not open with a
     heading) and the blocks of the article, in order. Lines before
@@ -80,6 +85,7 @@ def markdown_structure(text: str, skip_until: int = 0) -> tuple[tuple[int, int] 
     fenced = False
     for offset, line in _lines(text):
         if offset < skip_until:
+            fenced ^= bool(_FENCE.match(line))
             continue
         if _FENCE.match(line):
             reader.end_all()

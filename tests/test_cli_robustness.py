@@ -110,3 +110,25 @@ def test_the_index_command_restores_the_model_export_without_embedding(workdir, 
     assert cli("index").code == 0
     assert BundledModel().attach_fast_path(export)
     shutil.rmtree(export)
+
+
+@pytest.mark.model
+def test_a_question_that_fails_does_not_end_the_batch(workdir, cli, shared_model, monkeypatch):
+    from qabot.answering import Answerer
+    from qabot.errors import QuoteMismatchError
+
+    ask = Answerer.ask
+
+    def failing(self, question, k=3, context=None):
+        if "Bahrain" in question:
+            raise QuoteMismatchError("the index does not match seeds/x.txt at characters 1-5")
+        return ask(self, question, k=k, context=context)
+
+    monkeypatch.setattr(Answerer, "ask", failing)
+    monkeypatch.setattr("qabot.bot.Bot.rebuild", lambda self, **kwargs: None)
+    result = cli("ask", "--json", stdin=f"When did Iran attack Bahrain?\n{MISSILES}\n")
+    assert result.code == 2
+    first, second = (json.loads(line) for line in result.out.splitlines())
+    assert first == {"question": "When did Iran attack Bahrain?",
+                     "error": "the index does not match seeds/x.txt at characters 1-5"}
+    assert second["answer"].startswith("PENTAGON - Iran fired")

@@ -113,3 +113,22 @@ def test_an_index_in_the_older_layout_is_rewritten_without_embedding(tmp_path):
     assert np.array_equal(after.vectors("sentences"), vectors)
     assert [Answerer(after, HashingEmbedder(), seeds).ask(q).text for q in ("When does the train leave?",
                                                                           "What grows in the garden?")] == answers
+
+
+def test_an_older_index_that_cannot_be_rewritten_says_so(tmp_path):
+    import pytest
+
+    from qabot.bot import Bot
+    from qabot.errors import IndexLoadError
+
+    seeds = write_seeds(tmp_path / "seeds", CORPUS)
+    folder = tmp_path / "index"
+    update_index(seeds, folder, HashingEmbedder())
+    _as_jsonl_layout(folder)
+    notices = []
+    (seeds / "photo.txt").write_bytes(b"\x89PNG\x00\x00")
+    with pytest.raises(IndexLoadError, match="photo.txt.*rewritten once in the new layout"):
+        Bot.open(seeds, folder, HashingEmbedder(), notice=notices.append)
+    assert notices[0] == "the index is in an older layout; rewriting it once (nothing is re-embedded)"
+    (seeds / "photo.txt").unlink()
+    assert Bot.open(seeds, folder, HashingEmbedder()).ask("When does the train leave?").question

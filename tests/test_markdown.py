@@ -97,3 +97,14 @@ def test_markdown_offsets_are_exact(document):
     for passage in chunked.passages:
         for sentence in passage.sentences:
             assert not sentence.text.startswith(("#", "- ", "* ", "```"))
+
+
+def test_a_markdown_article_opening_with_code_or_a_list_keeps_its_prose():
+    for opening in ("```python\nprint('hi')\n```\n", "- an item of the list\n- another item\n"):
+        text = opening + "\nThis article explains the storm that hit the coast on Monday night.\n"
+        chunked = chunk_article(text, markdown=True)
+        check_offsets(text, chunked)
+        assert chunked.title == ""
+        said = [s.text for p in chunked.passages for s in p.sentences]
+        assert said[-1] == "This article explains the storm that hit the coast on Monday night."
+        assert not any("print" in s for s in said)

@@ -301,6 +301,7 @@ class QabotApp(App):
             # The question found the index damaged and the bot rebuilt it first.
             self.build_status.finish()
             self.header.state = "stale" if self.bot.stale_because else "fresh"
+            self._show_heading()  # the rebuilt index may hold other articles
         return self._cards.pop(ticket, None)
 
     # ----- citations -----

@@ -122,14 +122,15 @@ class ArticleScreen(Screen):
         await body.mount_all(self._shown_widgets())
         if direction < 0 and was_first is not None:
             for widget, paragraph in zip(self.query(".paragraph"), paragraphs(self.article, *shown)):
-                if paragraph.start == was_first.start:
+                if paragraph.start <= was_first.start < paragraph.end:
                     self.call_after_refresh(body.scroll_to_widget, widget, animate=False, top=True)
                     break
 
     def on_click(self, event) -> None:
         widget = getattr(event, "widget", None)
         if widget is not None and widget.id in ("earlier", "later"):
-            self.run_worker(self.action_more(-1 if widget.id == "earlier" else 1))
+            self.run_worker(self.action_more(-1 if widget.id == "earlier" else 1), group="more", exclusive=True,
+                            exit_on_error=False)
 
     def _paragraph(self, paragraph: Paragraph) -> Static:
         spans = []

@@ -228,12 +228,16 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragr
 
 def window_around(text: str, start: int, end: int, reach: int = ARTICLE_REACH) -> tuple[int, int]:
     """The stretch of ``text`` to show around ``[start, end)``: ``reach``
-    characters each side, widened to whole lines, never past the ends."""
+    characters each side, widened to whole lines (but never by more than
+    ``reach`` again: a line can be a whole article), never past the ends."""
     low = max(0, start - reach)
     high = min(len(text), end + reach)
-    low = text.rfind("\n", 0, low) + 1 if low > 0 else 0
-    found = text.find("\n", high)
-    high = len(text) if found < 0 else found
+    if low > 0:  # back to the start of the line, if it begins within reach
+        newline = text.rfind("\n", max(0, low - reach), low)
+        low = newline + 1 if newline >= 0 else (0 if low <= reach else low)
+    if high < len(text):  # on to the end of the line, if it ends within reach
+        newline = text.find("\n", high, high + reach)
+        high = newline if newline >= 0 else (len(text) if len(text) - high <= reach else high)
     return low, high
 
 

@@ -130,3 +130,12 @@ def test_copy_goes_to_the_tools_installed(tmp_path, monkeypatch):
     assert copy_with_tools("the answer", {}) == []  # no display: xclip does not apply
     assert "OSC 52" in copied_message([]) and "xclip" in copied_message([])
     assert copied_message(["tmux's paste buffer"]).endswith("to tmux's paste buffer.")
+
+
+def test_an_article_of_one_huge_line_is_not_laid_out_whole():
+    from qabot.tui.presenting import window_around
+
+    text = "word " * 400_000  # 2 MB without a line break
+    low, high = window_around(text, 1_000_000, 1_000_010, reach=20_000)
+    assert high - low <= 2 * 20_000 + 10
+    assert window_around("short line\nand another", 3, 5) == (0, len("short line\nand another"))
