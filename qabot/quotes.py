@@ -5,7 +5,7 @@ The index stores each passage's and sentence's text with its offsets. A
 damaged or stale index could hold text the article does not; this module
 reads the article as it is on disk now (each file once, again only when its
 size or modification time changes) and checks ``text[start:end]`` against
-the record.
+the record, and the line it cites.
 """
 
 from __future__ import annotations
@@ -54,16 +54,19 @@ class ArticleTexts:
                 self._texts.popitem(last=False)
         return text
 
-    def holds(self, file: str, start: int, end: int, text: str) -> bool:
-        """True when article ``file`` has exactly ``text`` at ``[start, end)``."""
+    def holds(self, file: str, start: int, end: int, text: str, line: int | None = None) -> bool:
+        """True when article ``file`` has exactly ``text`` at ``[start, end)``
+        (and, when ``line`` is given, it begins on that line)."""
         article = self.text(file)
-        return article is not None and article[start:end] == text
+        if article is None or article[start:end] != text:
+            return False
+        return line is None or article.count("\n", 0, start) + 1 == line
 
     def check(self, records) -> None:
         """QuoteMismatchError unless every record (a Passage or a Sentence)
-        is its article's own text at its offsets."""
+        is its article's own text at its offsets, on the line it cites."""
         for record in records:
-            if not self.holds(record.file, record.start, record.end, record.text):
+            if not self.holds(record.file, record.start, record.end, record.text, record.line):
                 raise QuoteMismatchError(
                     f"the index does not match {record.file} at characters {record.start}-{record.end}"
                 )

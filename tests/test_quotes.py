@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qabot.answering import Answerer
@@ -137,3 +138,20 @@ def test_article_texts_are_read_once_and_again_when_the_file_changes(tmp_path, m
     assert not texts.holds("a.txt", 6, 10, "beta") and texts.holds("a.txt", 6, 11, "delta")
     assert reads == ["a.txt", "a.txt"]
     assert not texts.holds("missing.txt", 0, 1, "A")
+    (seeds / "a.txt").write_text("Title\n\nAlpha beta.")
+    assert texts.holds("a.txt", 7, 12, "Alpha", line=3) and not texts.holds("a.txt", 7, 12, "Alpha", line=2)
+
+
+def test_a_citation_with_a_wrong_line_is_never_shown(built):
+    seeds, folder = built
+    lines = _segment(folder) / "sentences" / "line.npy"
+    np.save(lines, np.load(lines) + 1)  # every sentence cited one line too far down
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    del manifest["file_hashes"]  # as an index written before hashes were kept
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    answerer = Answerer(Index.load(folder), HashingEmbedder(), seeds)
+    with pytest.raises(QuoteMismatchError):
+        for question in (QUESTION, "What will the repairs cost?", "voted"):
+            answer = answerer.ask(question, k=0)
+            assert answer.sentence is None  # only a refusal may get through
