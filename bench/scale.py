@@ -31,8 +31,8 @@ Figures (a target, where there is one, is printed with PASS or MISS):
 4. index load: Index.load plus Answerer construction in a fresh Python
    process (median of 3; imports timed apart), that process's peak RSS
    (VmHWM), and the index's size on disk; what checking the content hashes
-   of the files a load reads whole costs (inside that load time), and of
-   every file (what a verifying build checks).
+   of the files a load reads whole (term counts, article lists) costs,
+   inside that load time, and of every file (what a verifying build checks).
 4b. a cold question: imports, Index.load, the ONNX encoder, the answerer
    and its judge and one question in a fresh process (median of 5 runs;
    target <= 1 s) and that process's peak RSS (target <= 400 MB).
@@ -328,9 +328,9 @@ def cold_question(folder: Path, seeds: Path) -> dict:
 
 
 def content_checks(folder: Path) -> dict:
-    """What checking the files' content hashes costs: the records and term
-    counts (checked at every load, inside the load time above) and every
-    file (checked when a build verifies the index)."""
+    """What checking the files' content hashes costs: the term counts and
+    article lists (checked at every load, inside the load time above) and
+    every file (checked when a build verifies the index)."""
     from qabot.index import check_file_hashes, read_manifest
     from qabot.segments import SEGMENTS, checked_at_load
 
@@ -487,7 +487,7 @@ def table(results: dict) -> str:
                "memory-mapped files)"
              if "cold_s" in load else "cold question: no model export"),
         ("", f"content hashes checked at load: {load['hash_at_load_s']:.2f} s of it "
-             f"({load['hashed_at_load_mb']:,.0f} MB of records and term counts, "
+             f"({load['hashed_at_load_mb']:,.0f} MB: term counts and article lists, "
              f"{load['hash_at_load_s'] / load['load_s']:.0%} of the load); every file, as a verifying build "
              f"checks: {load['hash_all_s']:.2f} s" if "hash_at_load_s" in load else "content hashes: none kept"),
         ("5 query latency", f"{lat['questions']} questions, {lat['encoder']}: median {lat['median_ms']:.2f} ms, "

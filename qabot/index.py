@@ -298,8 +298,8 @@ class Index:
             raise IndexLoadError(
                 f"index in {str(folder)!r} holds vectors of size {model['dimension']}, not {dimension}")
         check_file_sizes(source, manifest)
-        # Records and term counts are checked whole; vectors and graphs (most
-        # of the bytes) by size here and by content when a build verifies.
+        # What loading reads whole is checked whole; records are checked as
+        # they are used (qabot.quotes), everything when a build verifies.
         check_file_hashes(source, manifest, [
             f"{SEGMENTS}/{name}/{file}" for name, entry in manifest["segments"].items()
             for file in checked_at_load(entry)])

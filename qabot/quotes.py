@@ -70,3 +70,13 @@ class ArticleTexts:
                 raise QuoteMismatchError(
                     f"the index does not match {record.file} at characters {record.start}-{record.end}"
                 )
+
+    @staticmethod
+    def check_inside(sentence, passage) -> None:
+        """QuoteMismatchError unless ``sentence`` lies inside ``passage``
+        (the one shown around it) in the same article."""
+        if sentence.file != passage.file or not passage.start <= sentence.start < sentence.end <= passage.end:
+            raise QuoteMismatchError(
+                f"the index does not match {sentence.file}: sentence {sentence.start}-{sentence.end} "
+                f"is not in its passage {passage.start}-{passage.end}"
+            )

@@ -67,10 +67,12 @@ def segment_files(entry: dict) -> list[str]:
 
 
 def checked_at_load(entry: dict) -> list[str]:
-    """Files of a segment whose content is checked at every load: the
-    records and the BM25 counts (a few percent of the index; the vectors
-    and graphs, most of it, are checked when a build verifies the index)."""
-    return record_files(entry) + [f"bm25-{records}/{file}" for records in RECORD_SETS for file in TERM_FILES]
+    """Files of a segment whose content is checked at every load: the BM25
+    counts and the lists of article files, which loading reads whole. The
+    records are checked where they are used (every quote against its
+    article), and everything when a build verifies the index."""
+    listed = [f"{records}/files.json" for records in RECORD_SETS] if has_columns(entry) else record_files(entry)
+    return listed + [f"bm25-{records}/{file}" for records in RECORD_SETS for file in TERM_FILES]
 
 
 def write_segment(folder: Path, passages: list[Passage], sentences: list[Sentence],

@@ -72,8 +72,6 @@ def manifest_with(**changes):
 DAMAGE = {
     "passage texts truncated": lambda f: truncate(segment(f) / "passages" / "text.bin"),
     "passage texts emptied": lambda f: (segment(f) / "passages" / "text.bin").write_bytes(b""),
-    "passage texts garbage of the same size": lambda f: (segment(f) / "passages" / "text.bin").write_bytes(
-        b"\xff" * (segment(f) / "passages" / "text.bin").stat().st_size),
     "sentence offsets garbage of the same size": lambda f: (segment(f) / "sentences" / "text-offsets.npy").write_bytes(
         b"\x93" + b" " * ((segment(f) / "sentences" / "text-offsets.npy").stat().st_size - 1)),
     "article list of the same size, not JSON": lambda f: (segment(f) / "sentences" / "files.json").write_bytes(

@@ -53,9 +53,25 @@ def test_the_manifest_keeps_a_content_hash_of_every_file(built):
     check_file_hashes(folder, manifest)  # nothing damaged: no error
 
 
-def test_a_record_damaged_in_place_is_refused_at_load(built):
-    _, folder = built
+def test_a_record_damaged_in_place_is_refused_where_it_is_used(built):
+    """Records are not hashed at load (that would cost a third of a large
+    index's load); a damaged one is caught when an answer would show it, and
+    a verifying build finds it by its hash."""
+    seeds, folder = built
     _overwrite_in_place(_segment(folder) / "passages" / "text.bin", b"voted 7-2")
+    answerer = Answerer(Index.load(folder), HashingEmbedder(), seeds)
+    with pytest.raises(QuoteMismatchError):
+        answerer.ask(QUESTION, k=3)
+    with pytest.raises(IndexLoadError, match="damaged"):
+        check_file_hashes(folder, Index.load(folder).manifest)
+
+
+def test_term_counts_damaged_in_place_are_refused_at_load(built):
+    _, folder = built
+    path = _segment(folder) / "bm25-sentences" / "counts.npy"
+    data = bytearray(path.read_bytes())
+    data[-4:] = b"\x07\x00\x00\x00"
+    path.write_bytes(bytes(data))
     with pytest.raises(IndexLoadError, match="damaged"):
         Index.load(folder)
 
@@ -79,7 +95,7 @@ def test_the_bot_never_quotes_a_damaged_record(built):
     notices = []
     bot = Bot.open(seeds, folder, HashingEmbedder(), notice=notices.append)
     answer = bot.ask(QUESTION)
-    assert any("damaged" in notice for notice in notices)
+    assert any("does not match" in notice and "rebuilding" in notice for notice in notices)
     for shown in [answer.sentence, answer.passage] + [p.passage for p in answer.passages]:
         if shown is not None:
             assert ARTICLE[shown.start:shown.end] == shown.text and "#" not in shown.text
@@ -155,3 +171,18 @@ def test_a_citation_with_a_wrong_line_is_never_shown(built):
         for question in (QUESTION, "What will the repairs cost?", "voted"):
             answer = answerer.ask(question, k=0)
             assert answer.sentence is None  # only a refusal may get through
+
+
+def test_a_sentence_shown_inside_another_passage_is_never_shown(tmp_path):
+    long = " ".join(["The harbour repairs will cost four million crowns and take two full years to finish."] * 5)
+    other = " ".join(["The ferry timetable changes in spring when the new terminal opens to the public."] * 5)
+    seeds = write_seeds(tmp_path / "seeds", {"harbour.txt": f"Harbour News\n\n{long}\n\n{other}\n"})
+    folder = tmp_path / "index"
+    update_index(seeds, folder, HashingEmbedder())
+    assert len(Index.load(folder).passages) == 2
+    parents = _segment(folder) / "sentences" / "passage.npy"
+    np.save(parents, np.zeros_like(np.load(parents)))  # every sentence claims the first passage
+    answerer = Answerer(Index.load(folder), HashingEmbedder(), seeds)
+    with pytest.raises(QuoteMismatchError, match="not in its passage"):
+        for question in ("When does the ferry timetable change?", "When does the new terminal open?"):
+            answerer.ask(question, k=0)

@@ -109,6 +109,7 @@ class Answerer:
         shown = [scored.passage for scored in answer.passages]
         if answer.sentence is not None:
             shown += [answer.sentence, answer.passage]
+            self.articles.check_inside(answer.sentence, answer.passage)
         self.articles.check(shown)
         return replace(answer, truncated=truncated) if truncated else answer
 
