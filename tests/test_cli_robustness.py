@@ -132,3 +132,17 @@ def test_a_question_that_fails_does_not_end_the_batch(workdir, cli, shared_model
     assert first == {"question": "When did Iran attack Bahrain?",
                      "error": "the index does not match seeds/x.txt at characters 1-5"}
     assert second["answer"].startswith("PENTAGON - Iran fired")
+
+
+@pytest.mark.model
+def test_hard_wrapped_prose_is_shown_unwrapped(tmp_path, monkeypatch, cli, shared_model):
+    monkeypatch.chdir(tmp_path)
+    wrapped = ("Harbour News\n\nThe harbour master said on Tuesday that the old\npier will close for "
+               "repairs before the winter\nstorms arrive on the northern coast this year.\n")
+    write_seeds(tmp_path / "seeds", {"harbour.txt": wrapped})
+    result = cli("ask", "When will the old pier close?")
+    assert result.code == 0, result
+    assert ("   | The harbour master said on Tuesday that the old pier will close for repairs before the "
+            "winter storms arrive on the northern coast this year.") in result.out.splitlines()
+    data = json.loads(cli("ask", "When will the old pier close?", "--json").out)
+    assert "the old\npier" in data["passages"][0]["text"]  # JSON keeps the article's own characters

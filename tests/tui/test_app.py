@@ -358,6 +358,9 @@ async def test_rebuild_keeps_the_old_index_answering_and_shows_progress(new_app,
         assert app.query_one(ChatHeader).state == "updating"
         assert app.query_one("#build-bar", ProgressBar).display
         assert app.query_one("#build").building
+        await wait_for(pilot, lambda: " texts embedded" in str(app.query_one("#build-label").render()),
+                       what="the counts of texts to embed")
+        assert "0 of " in str(app.query_one("#build-label").render())
         # Meanwhile the old index answers.
         await pilot.press(*"Who paid for the garden?")
         await pilot.press("enter")
@@ -600,3 +603,15 @@ async def test_the_palette_speaks_only_of_qabot(new_app):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Quit" in titles and "Maximize" not in titles and "Keys" not in titles
         assert not any("as soon as possible" in c.help for c in app.get_system_commands(app.screen))
+
+
+async def test_notifications_never_cover_the_question_box(new_app):
+    app = new_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("A notice long enough to need two lines of the toast to say all that it says here.")
+        await wait_for(pilot, lambda: app.screen.query("Toast"), what="the toast")
+        await pilot.pause()
+        toast = app.screen.query_one("Toast").region
+        box = app.query_one(QuestionInput).region
+        assert toast.bottom <= box.y
