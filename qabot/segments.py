@@ -219,8 +219,3 @@ class RecordList:
             local = np.asarray(columns.numbers["file"])[segment.live[self.records]]
             parts.append(mapping[local] if len(local) else np.zeros(0, np.int64))
         return list(places), (np.concatenate(parts) if parts else np.zeros(0, np.int64))
-
-    def of_file(self, file: str) -> np.ndarray:
-        """The numbers of the live rows of article ``file``."""
-        names, places = self.files()
-        return np.nonzero(places == names.index(file))[0] if file in names else np.zeros(0, np.int64)

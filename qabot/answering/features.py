@@ -75,7 +75,7 @@ class SentenceTerms:
         self.of_title = lru_cache(maxsize=10_000)(lambda file: frozenset(terms(index.file_titles.get(file, ""))))
         self.files, self._file_of_passage = index.passages.files()
         self._file_place = {name: place for place, name in enumerate(self.files)}
-        self._articles_with = lru_cache(maxsize=10_000)(self._find_articles_with)
+        self.articles_with = lru_cache(maxsize=10_000)(self._find_articles_with)
 
     def _find_articles_with(self, term: str) -> frozenset[int]:
         """The places (in ``files``) of the articles with ``term`` in a passage."""
@@ -109,7 +109,7 @@ class ArticleTerms:
         self._place = place
 
     def __contains__(self, term: str) -> bool:
-        return self._place in self._known._articles_with(term)
+        return self._place in self._known.articles_with(term)
 
 
 def term_statistics(index: Index, question_terms) -> tuple[dict[str, int], dict[str, float]]:
