@@ -49,17 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser(
         "index", help="build or update the index",
         description="Build the index of the articles, or update it: only new or changed "
-                    "passages are embedded, and removed articles disappear.")
+                    "passages are embedded, and removed articles disappear. Also restores the "
+                    "model export for fast questions when it is missing or damaged.")
     _common(index)
     index.add_argument("--force", action="store_true", help="re-embed everything")
     index.add_argument("--json", action="store_true", help="print one JSON object with the counts")
 
     ask = commands.add_parser(
         "ask", help="answer questions",
-        description="Answer QUESTION, or with none, each line of standard input in turn.",
-        epilog="JSON: one object per question per line: question, answer (null when the "
-               "articles do not say), abstained, confidence, source {file, title, line, start, "
-               "end} and passages [{text, score, file, line, start, end}].")
+        description="Answer QUESTION, or with none, each line of standard input in turn (lines end "
+                    "at a line feed only).",
+        epilog="JSON: one object per input line: question, answer (null when the articles do not "
+               "say), abstained, confidence, truncated, source {file, title, line, start, end} and "
+               "passages [{text, score, file, line, start, end}]; a refusal adds reason and "
+               "not_mentioned; a line that is not a question gets {question, error} and the exit "
+               "code is 2. Every quote is checked against its article before it is shown.")
     _common(ask)
     ask.add_argument("question", nargs="?", metavar="QUESTION", help="the question (default: read stdin)")
     ask.add_argument("-k", type=int, default=3, metavar="K", help="how many passages to list (default 3)")
