@@ -41,7 +41,9 @@ KEY_BAR_ORDER = ("quit", "help", "open_source", "copy_answer", "new_conversation
 OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("enter", "Ask the question typed; on a selected answer, open its source."),
     ("up / down", "In the question box: recall earlier questions."),
-    ("tab / shift+tab", "Move between the question box, answers and passages."),
+    ("tab / shift+tab", "From the question box, go to the newest answer; then move between answers "
+                        "and passages."),
+    ("ctrl+up / down", "In the article: show more of the text before or after."),
     ("pageup / pagedown", "Scroll the conversation."),
     ("escape", "Close the article or this help and go back."),
     ("ctrl+p", "Open the command palette."),
