@@ -1,0 +1,89 @@
+"""One very large article (issue 11): the build's peak memory, the load and
+a cold question, when a single file holds a whole archive.
+
+Run: .venv/bin/python bench/one_article.py [--articles 3000] [--work bench/.scale-one]
+
+The synthetic corpus of bench/scale.py (--articles of them, about 43 MB for
+3,000) is joined into one file, WORK/seeds/archive.txt, and indexed with the
+stand-in vectors of bench/scale.py (the model would take hours). The build
+runs in a fresh process, so its peak RSS (VmHWM) is the build's own; then the
+load and a cold question are measured as in bench/scale.py (fresh processes,
+the ONNX export of bench/.scale when it exists). A build that finds the index
+current is skipped and says so. Figures go to stdout with their targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import scale
+import synthetic
+
+ROOT = Path(__file__).resolve().parent.parent
+# The build in a fresh process: stand-in vectors, then its own peak RSS.
+BUILD_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+from pathlib import Path
+import scale
+from qabot.build import update_index
+from qabot.embedder import BundledModel
+began = time.perf_counter()
+report = update_index(Path(sys.argv[1]), Path(sys.argv[2]), scale.StandInVectors(BundledModel()))
+status = open("/proc/self/status").read()
+print(json.dumps({"seconds": time.perf_counter() - began, "changed": report.changed,
+                  "passages": report.passages, "sentences": report.sentences,
+                  "peak_rss_mb": int(status.split("VmHWM:")[1].split()[0]) / 1024}))
+"""
+
+
+def write_archive(work: Path, articles: int) -> Path:
+    """The synthetic corpus joined into one article; the seeds folder."""
+    corpus, seeds = work / "corpus", work / "seeds"
+    synthetic.write_corpus(corpus, articles, scale.SEED)
+    parts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
+    seeds.mkdir(parents=True, exist_ok=True)
+    text = "The Archive\n\n" + "\n\n".join(parts)
+    path = seeds / "archive.txt"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return seeds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=synthetic.DEFAULT_ARTICLES)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".scale-one")
+    args = parser.parse_args()
+    work = args.work.resolve()
+    seeds, folder = write_archive(work, args.articles), work / "index"
+    size_mb = (seeds / "archive.txt").stat().st_size / 1e6
+    scale.say(f"building one {size_mb:.1f} MB article in a fresh process ...")
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    done = subprocess.run([sys.executable, "-c", BUILD_CHILD, str(seeds), str(folder), str(ROOT / "bench")],
+                          cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    build = json.loads(done.stdout.strip().splitlines()[-1])
+    load = scale.index_load(folder, seeds)
+    verdict = lambda ok: "PASS" if ok else "MISS"  # noqa: E731
+    rows = [
+        ("article", f"{size_mb:.1f} MB, {build['passages']:,} passages, {build['sentences']:,} sentences"),
+        ("build (stand-in vectors)", f"{build['seconds']:.0f} s, peak RSS {build['peak_rss_mb']:,.0f} MB"
+                                     f"   [target <= 1500 MB: {verdict(build['peak_rss_mb'] <= 1500)}]"
+         if build["changed"] else "index current: not rebuilt (delete WORK/index to measure the build)"),
+        ("index load", f"{load['load_s']:.2f} s, peak RSS {load['peak_rss_mb']:,.0f} MB"),
+    ]
+    if "cold_s" in load:
+        rows.append(("cold question", f"{load['cold_s']:.2f} s   [target <= 1 s: {verdict(load['cold_s'] <= 1)}]; "
+                                      f"peak RSS {load['cold_rss_mb']:,.0f} MB ({load['cold_anon_mb']:,.0f} MB "
+                                      f"private)   [target <= 400 MB: {verdict(load['cold_rss_mb'] <= 400)}]"))
+    width = max(len(name) for name, _ in rows)
+    print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
+
+
+if __name__ == "__main__":
+    main()
