@@ -131,11 +131,10 @@ def _load_current(folder: Path, embedder: Embedder) -> Index:
     return index
 
 
-def _file_hashes(folder: Path, staging: Path, manifest: dict, kept: list[str]) -> dict[str, str]:
-    """Content hashes of every file in ``staging``; the files of a kept
-    segment (links to the old index's) keep their recorded hashes."""
+def _file_hashes(staging: Path, names, manifest: dict, kept: list[str]) -> dict[str, str]:
+    """Content hashes of the files ``names`` in ``staging``; the files of a
+    kept segment (links to the old index's) keep their recorded hashes."""
     old = manifest.get("file_hashes", {})
-    names = data_file_sizes(staging)
     carried = {name: old[name] for name in names if name in old and name.split("/")[1] in kept}
     return {**carried, **data_file_hashes(staging, [name for name in names if name not in carried])}
 
@@ -318,9 +317,8 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
                 manifest = {}  # damaged inside: rebuild it all
         plan = plan_update(manifest, articles, force)
         passages, sentences, files, skipped = _records(plan.rebuilt)
-        for name in skipped:
-            if notice:
-                notice(f"skipped {name}: it has no prose to answer from (empty, or only a title)")
+        for name in skipped if notice else ():
+            notice(f"skipped {name}: it has no prose to answer from (empty, or only a title)")
         try:
             reuse = _previous_vectors(folder, manifest.get("segments", {}), plan.reusable, embedder.dimension)
         except (OSError, ValueError, KeyError, TypeError):
@@ -362,6 +360,7 @@ def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files,
         all_files = {name: all_files[name] for name in sorted(all_files)}
         live = {records: sum(e["rows"][records][1] - e["rows"][records][0] for e in all_files.values())
                 for records in RECORD_SETS}
+        sizes = data_file_sizes(staging)
         new_manifest = {
             "format": FORMAT,
             "model": {"name": embedder.name, "dimension": embedder.dimension},
@@ -369,8 +368,8 @@ def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files,
             "counts": {"files": len(all_files), **live},
             "segments": segments,
             "next_segment": number,
-            "file_sizes": data_file_sizes(staging),
-            "file_hashes": _file_hashes(folder, staging, manifest, plan.kept_segments),
+            "file_sizes": sizes,
+            "file_hashes": _file_hashes(staging, sizes, manifest, plan.kept_segments),
             "files": all_files,
             "skipped": dict(sorted(skipped.items())),
         }

@@ -230,16 +230,16 @@ def _group_sentences(sentences, text, max_words):
 _MARKUP = re.compile(r"(?m)^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+")
 
 
-def _only_space(gap: str) -> bool:
-    """True when ``gap`` holds nothing but white space and Markdown list
-    markers."""
-    return not _MARKUP.sub("", gap).strip()
+def _only_space(gap: str, markdown: bool) -> bool:
+    """True when ``gap`` holds nothing but white space (and, in Markdown,
+    list markers)."""
+    return gap.isspace() or (markdown and not _MARKUP.sub("", gap).strip())
 
 
-def _merge_short(groups, text, min_words, max_words):
+def _merge_short(groups, text, min_words, max_words, markdown):
     """Join a short passage to the next one of the same section when both
-    fit and only blank lines (or list markers) lie between them, so the
-    passage is still one stretch of text. ``groups`` are (spans, heading)."""
+    fit and only blank lines (or Markdown list markers) lie between them, so
+    the passage is still one stretch of text. ``groups`` are (spans, heading)."""
     merged: list[tuple[list[tuple[int, int]], str]] = []
     for group, heading in groups:
         if merged and merged[-1][1] == heading:
@@ -247,7 +247,7 @@ def _merge_short(groups, text, min_words, max_words):
             gap = text[previous[-1][1]:group[0][0]]
             size = word_count(text[previous[0][0]:previous[-1][1]])
             both = size + word_count(text[group[0][0]:group[-1][1]])
-            if size < min_words and both <= max_words and _only_space(gap):
+            if size < min_words and both <= max_words and _only_space(gap, markdown):
                 previous.extend(group)
                 continue
         merged.append((list(group), heading))
@@ -290,7 +290,7 @@ def chunk_article(
     for block in blocks:
         spans = sentence_spans(text, block.start, block.end) if block.kind == "prose" else [(block.start, block.end)]
         groups.extend((group, block.heading) for group in _group_sentences(spans, text, max_words))
-    groups = _merge_short(groups, text, min_words, max_words)
+    groups = _merge_short(groups, text, min_words, max_words, markdown)
 
     def span(start: int, end: int) -> Span:
         return Span(start, end, text[start:end], line_number(starts, start))

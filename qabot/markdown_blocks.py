@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qabot.chunking import WORD, is_prose, trimmed
+from qabot.chunking import WORD, is_prose, line_starts, trimmed
 
 _HEADING = re.compile(r" {0,3}#{1,6}[ \t]+(\S.*?)[ \t]*(?:#+[ \t]*)?$")
 _ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
@@ -31,14 +31,6 @@ class Block:
     end: int
     kind: str      # "prose" or "line"
     heading: str   # the section heading above it ("" before the first)
-
-
-def _lines(text: str) -> list[tuple[int, str]]:
-    found, offset = [], 0
-    for line in text.split("\n"):
-        found.append((offset, line))
-        offset += len(line) + 1
-    return found
 
 
 class _Reader:
@@ -83,7 +75,7 @@ def markdown_structure(text: str, skip_until: int = 0) -> tuple[tuple[int, int] 
     reader = _Reader(text)
     title: tuple[int, int] | None = None
     fenced = False
-    for offset, line in _lines(text):
+    for offset, line in zip(line_starts(text), text.split("\n")):
         if offset < skip_until:
             fenced ^= bool(_FENCE.match(line))
             continue

@@ -158,7 +158,9 @@ class RecordList:
     def __init__(self, records: str, segments: list[LoadedSegment]) -> None:
         self.records = records
         self.segments = segments
-        self._firsts = [segment.first[records] for segment in segments]
+        # Where to look a number up: the segments that hold live rows of this set.
+        self._holding = [segment for segment in segments if len(segment.live[records])]
+        self._firsts = [segment.first[records] for segment in self._holding]
         self._count = sum(len(segment.live[records]) for segment in segments)
         # Questions come back to the same rows (neighbours, passages): keep
         # the recently made records.
@@ -168,15 +170,16 @@ class RecordList:
         return self._count
 
     def _locate(self, number: int) -> tuple[LoadedSegment, int]:
+        segment = self._holding[bisect.bisect_right(self._firsts, number) - 1]
+        return segment, int(segment.live[self.records][number - segment.first[self.records]])
+
+    def __getitem__(self, number: int):
+        number = int(number)
         if number < 0:
             number += self._count
         if not 0 <= number < self._count:
             raise IndexError(f"{self.records} {number} out of range")
-        segment = self.segments[bisect.bisect_right(self._firsts, number) - 1]
-        return segment, int(segment.live[self.records][number - segment.first[self.records]])
-
-    def __getitem__(self, number: int):
-        return self._made(int(number))
+        return self._made(number)
 
     def _make(self, number: int):
         segment, row = self._locate(number)

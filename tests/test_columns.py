@@ -70,6 +70,7 @@ def test_the_index_holds_exactly_the_chunked_records_after_updates(tmp_path, mon
         passage = index.passages[sentence.passage]
         assert passage.file == sentence.file and passage.start <= sentence.start < sentence.end <= passage.end
         assert index.passages[passage.id] == passage
+    assert index.sentences[-1] == index.sentences[len(index.sentences) - 1]  # the real id, not -1
     parents = index.sentences.numbers("passage")
     assert parents.tolist() == [s.passage for s in index.sentences]
     names, places = index.passages.files()
