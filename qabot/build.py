@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,11 +23,12 @@ from qabot.index import (
     data_file_sizes, embedding_texts, passage_embedding_text, read_manifest,
 )
 from qabot.records import Passage, Sentence
+from qabot.row_files import RowFile
 from qabot.segments import (
-    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, has_columns, read_rows, segment_name, write_segment,
+    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, NewRecords, has_columns, read_rows, segment_name, write_segment,
 )
 from qabot.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
-from qabot.vectors import EXACT, open_vectors
+from qabot.vectors import EXACT
 
 # progress(stage, done, total): stage is "embedding", then "search graph of
 # <set>" for a large set; called as work is done.
@@ -34,6 +37,9 @@ BuildProgress = Callable[[str, int, int], None]
 MAX_SEGMENTS = 8
 # A segment is folded into the new one once fewer of its rows are live.
 LIVE_SHARE = 0.75
+# Where a build writes its new vector files (inside the embedding cache
+# folder, so on the index's file system; removed with it).
+SCRATCH = "rows"
 
 
 @dataclass(frozen=True)
@@ -190,30 +196,37 @@ def plan_update(manifest: dict, articles: list[Article], force: bool) -> Plan:
     return Plan(sorted(kept, key=order.index), kept_files, rebuilt, reusable)
 
 
-def _previous_vectors(folder: Path, manifest_segments: dict, reusable: dict[str, dict],
-                      dimension: int) -> dict[str, np.ndarray]:
-    """Vectors of the old index's ``reusable`` articles (in the segments
-    ``manifest_segments`` describes), by hash of the text embedded for them."""
+def _previous_vectors(folder: Path, manifest_segments: dict, reusable: dict[str, dict], dimension: int,
+                      opened: list[RowFile]) -> dict[str, tuple[RowFile, int]]:
+    """Where the vectors of the old index's ``reusable`` articles are (in
+    the segments ``manifest_segments`` describes), by hash of the text
+    embedded for them: a vector file (opened and added to ``opened``, for
+    the caller to close) and a row."""
     by_segment: dict[str, list[dict]] = {}
     for entry in reusable.values():
         by_segment.setdefault(entry["segment"], []).append(entry)
-    reuse: dict[str, np.ndarray] = {}
+    reuse: dict[str, tuple[RowFile, int]] = {}
     for name, entries in by_segment.items():
         segment = folder / SEGMENTS / name
         spans = {records: [tuple(e["rows"][records]) for e in entries] for records in RECORD_SETS}
         layout = manifest_segments[name]
         passage_rows = read_rows(segment, layout, "passages", spans["passages"])
         sentence_rows = read_rows(segment, layout, "sentences", spans["sentences"])
-        stored = {vector_set: open_vectors(segment, vector_set) for vector_set in VECTOR_SETS}
+        stored = {}
+        for vector_set in VECTOR_SETS:
+            stored[vector_set] = RowFile(segment / f"{vector_set}.npy")
+            opened.append(stored[vector_set])
+        if any(rows.width != dimension for rows in stored.values()):
+            continue
         for entry, passages, sentences in zip(entries, passage_rows, sentence_rows):
-            _add_reusable(reuse, stored, entry, passages, sentences, dimension)
+            _add_reusable(reuse, stored, entry, passages, sentences)
     return reuse
 
 
-def _add_reusable(reuse: dict, stored: dict[str, np.ndarray], entry: dict, passage_rows: list[dict],
-                  sentence_rows: list[dict], dimension: int) -> None:
-    """Add one old article's vectors (rows of ``stored``, its segment's
-    vector sets) to ``reuse``, keyed by text hash."""
+def _add_reusable(reuse: dict, stored: dict[str, RowFile], entry: dict, passage_rows: list[dict],
+                  sentence_rows: list[dict]) -> None:
+    """Add where one old article's vectors are (rows of ``stored``, its
+    segment's vector files) to ``reuse``, keyed by text hash."""
     first_passage, first_sentence = entry["rows"]["passages"][0], entry["rows"]["sentences"][0]
     passages = [Passage(**{**row, "id": row["id"] - first_passage,
                            "first_sentence": row["first_sentence"] - first_sentence}) for row in passage_rows]
@@ -221,32 +234,44 @@ def _add_reusable(reuse: dict, stored: dict[str, np.ndarray], entry: dict, passa
                  for row in sentence_rows]
     for name, texts in embedding_texts(passages, sentences).items():
         start, end = entry["rows"][RECORDS_OF[name]]
-        for text, vector in zip(texts, stored[name][start:end]):
-            if vector.shape == (dimension,):
-                reuse[content_hash(text)] = np.array(vector)
+        if end <= stored[name].rows:
+            for row, text in zip(range(start, end), texts):
+                reuse[content_hash(text)] = (stored[name], row)
 
 
-def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache) -> tuple[dict[str, np.ndarray], int]:
-    """Vectors for every text: reused by content hash where possible, and
-    each distinct new text embedded once, saved to ``cache`` as it goes;
-    and how many texts the model embedded."""
-    keys = {name: [content_hash(t) for t in texts] for name, texts in texts_by_set.items()}
+def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache, scratch: Path,
+           opened: list[RowFile]) -> tuple[dict[str, Path], int]:
+    """A vector file in ``scratch`` for each set of texts: vectors reused by
+    content hash where possible (from ``reuse`` or the cache), and each
+    distinct new text embedded once, saved to ``cache`` as it goes; and
+    how many texts the model embedded. Rows are copied one at a time and
+    new vectors written as each chunk is embedded, so memory stays bounded
+    whatever the number of texts."""
     known = dict(reuse)
-    known.update(cache.load())
+    known.update(cache.load(opened))  # first: it may clear the cache folder, scratch included
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    outputs = {}
+    waiting: dict[str, list[tuple[RowFile, int]]] = {}  # new texts: the rows that want each one
     missing: dict[str, str] = {}
     for name, texts in texts_by_set.items():
-        for key, text in zip(keys[name], texts):
-            if key not in known:
+        outputs[name] = output = RowFile.create(scratch / f"{name}.npy", len(texts), embedder.dimension)
+        opened.append(output)
+        for row, text in enumerate(texts):
+            key = content_hash(text)
+            if key in known:
+                source, source_row = known[key]
+                output.write(row, source.read(source_row, source_row + 1))
+            else:
                 missing.setdefault(key, text)
-    _embed_missing(missing, known, embedder, progress, cache)
-    return {
-        name: np.array([known[key] for key in keys[name]], dtype=np.float32).reshape(-1, embedder.dimension)
-        for name in texts_by_set
-    }, len(missing)
+                waiting.setdefault(key, []).append((output, row))
+    _embed_missing(missing, waiting, embedder, progress, cache)
+    return {name: output.path for name, output in outputs.items()}, len(missing)
 
 
-def _embed_missing(missing: dict[str, str], known: dict, embedder, progress, cache: EmbeddingCache) -> None:
-    """Embed ``missing`` (hash: text) into ``known``, a chunk at a time."""
+def _embed_missing(missing: dict[str, str], waiting: dict, embedder, progress, cache: EmbeddingCache) -> None:
+    """Embed ``missing`` (hash: text) a chunk at a time, writing each vector
+    into the rows ``waiting`` for it."""
     done = [0]
 
     def step(n: int) -> None:
@@ -261,7 +286,9 @@ def _embed_missing(missing: dict[str, str], known: dict, embedder, progress, cac
         chunk = pending[first:first + CHUNK]
         vectors = embedder.encode([text for _, text in chunk], progress=step)
         chunk_keys = [key for key, _ in chunk]
-        known.update(zip(chunk_keys, vectors))
+        for key, vector in zip(chunk_keys, vectors):
+            for output, row in waiting[key]:
+                output.write(row, vector)
         if len(pending) > CHUNK:  # worth keeping: more than one chunk to do
             cache.add(chunk_keys, vectors)
 
@@ -317,19 +344,25 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
                 manifest = {}  # damaged inside: rebuild it all
         plan = plan_update(manifest, articles, force)
         passages, sentences, files, skipped = _records(plan.rebuilt)
+        records = NewRecords(passages, sentences)
         for name in skipped if notice else ():
             notice(f"skipped {name}: it has no prose to answer from (empty, or only a title)")
-        try:
-            reuse = _previous_vectors(folder, manifest.get("segments", {}), plan.reusable, embedder.dimension)
-        except (OSError, ValueError, KeyError, TypeError):
-            reuse = {}  # unreadable old rows: embed again
-        embedded = sum(p.hash not in reuse for p in passages)
-        cache = EmbeddingCache(cache_folder(folder), embedder.name, embedder.dimension)
-        if force:
-            cache.clear()
-        vectors, texts_embedded = _embed(embedding_texts(passages, sentences), reuse, embedder, progress, cache)
-        new_manifest = _write(folder, manifest, plan, passages, sentences, files, skipped, vectors, embedder,
-                              progress)
+        with ExitStack() as files_open:
+            opened: list[RowFile] = []
+            files_open.callback(lambda: [rows.close() for rows in opened])
+            try:
+                reuse = _previous_vectors(folder, manifest.get("segments", {}), plan.reusable, embedder.dimension,
+                                          opened)
+            except (OSError, ValueError, KeyError, TypeError):
+                reuse = {}  # unreadable old rows: embed again
+            embedded = sum(p.hash not in reuse for p in passages)
+            cache = EmbeddingCache(cache_folder(folder), embedder.name, embedder.dimension)
+            if force:
+                cache.clear()
+            vectors, texts_embedded = _embed(embedding_texts(passages, sentences), reuse, embedder, progress,
+                                             cache, cache_folder(folder) / SCRATCH, opened)
+            del passages, sentences  # the segment writer lets go of them once written
+            new_manifest = _write(folder, manifest, plan, records, files, skipped, vectors, embedder, progress)
         cache.clear()
         old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
         removed = old_passages - Counter(h for entry in new_manifest["files"].values() for h in entry["passages"])
@@ -342,7 +375,7 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
         )
 
 
-def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files, skipped, vectors, embedder,
+def _write(folder: Path, manifest: dict, plan: Plan, records: NewRecords, files, skipped, vectors, embedder,
            progress: BuildProgress | None) -> dict:
     """Swap in a new index folder: the kept segments linked from the old
     one, a new segment for the rebuilt articles; return its manifest."""
@@ -353,7 +386,7 @@ def _write(folder: Path, manifest: dict, plan: Plan, passages, sentences, files,
             link_tree(folder / SEGMENTS / name, staging / SEGMENTS / name)
         if files:
             name = segment_name(number)
-            segments[name] = write_segment(staging / SEGMENTS / name, passages, sentences, vectors, progress)
+            segments[name] = write_segment(staging / SEGMENTS / name, records, vectors, progress)
             files = {file: {**entry, "segment": name} for file, entry in files.items()}
             number += 1
         all_files = {**plan.kept_files, **files}

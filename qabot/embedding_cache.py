@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qabot.row_files import RowFile
+
 # Texts embedded between two saves.
 CHUNK = 2048
 META = "meta.json"
@@ -32,9 +34,11 @@ class EmbeddingCache:
         self.folder = folder
         self.meta = {"model": model, "dimension": dimension}
 
-    def load(self) -> dict[str, np.ndarray]:
-        """Every saved vector by text hash; empty when there are none, or
-        they were made by another model, or the files are damaged."""
+    def load(self, opened: list[RowFile]) -> dict[str, tuple[RowFile, int]]:
+        """Where each saved vector is, by text hash: its chunk's file (opened
+        and added to ``opened``, for the caller to close) and row. Empty when
+        there are none, or they were made by another model, or the files
+        are damaged."""
         try:
             meta = json.loads((self.folder / META).read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
@@ -42,16 +46,16 @@ class EmbeddingCache:
         if meta != self.meta:
             self.clear()  # another model's, or unreadable: start afresh
             return {}
-        found: dict[str, np.ndarray] = {}
+        found: dict[str, tuple[RowFile, int]] = {}
         for keys_path in sorted(self.folder.glob("keys-*.npy")):
             try:
                 keys = np.load(keys_path, allow_pickle=False)
-                vectors = np.load(keys_path.with_name(keys_path.name.replace("keys-", "vectors-")),
-                                  allow_pickle=False)
-                if vectors.shape == (len(keys), self.meta["dimension"]) and vectors.dtype == np.float32:
-                    found.update(zip((key.decode("ascii") for key in keys), vectors))
+                vectors = RowFile(keys_path.with_name(keys_path.name.replace("keys-", "vectors-")))
             except (OSError, ValueError, UnicodeDecodeError):
                 continue  # a chunk the crash cut short
+            opened.append(vectors)
+            if (vectors.rows, vectors.width) == (len(keys), self.meta["dimension"]):
+                found.update((key.decode("ascii"), (vectors, row)) for row, key in enumerate(keys))
         return found
 
     def add(self, keys: list[str], vectors: np.ndarray) -> None:

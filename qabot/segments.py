@@ -75,19 +75,34 @@ def checked_at_load(entry: dict) -> list[str]:
     return listed + [f"bm25-{records}/{file}" for records in RECORD_SETS for file in TERM_FILES]
 
 
-def write_segment(folder: Path, passages: list[Passage], sentences: list[Sentence],
-                  vectors: dict[str, np.ndarray], progress=None) -> dict:
+@dataclass
+class NewRecords:
+    """The records of a segment being written. :func:`write_segment` lets
+    go of them once they are on disk, so that the search graphs, built
+    after, do not share memory with them."""
+
+    passages: list[Passage]
+    sentences: list[Sentence]
+
+    def release(self) -> None:
+        self.passages, self.sentences = [], []
+
+
+def write_segment(folder: Path, records: NewRecords, vectors: dict[str, Path], progress=None) -> dict:
     """Write one segment; return its manifest entry. Records are numbered
-    from 0 within the segment; ``progress`` hears of search graphs built."""
+    from 0 within the segment; ``vectors`` are the files of each vector set
+    (moved in); ``progress`` hears of search graphs built."""
     folder.mkdir(parents=True)
-    write_columns(folder, "passages", passages)
-    write_columns(folder, "sentences", sentences)
-    kinds = {name: search_kind(len(vectors[name]), name in SEARCHED) for name in VECTOR_SETS}
+    rows = {"passages": len(records.passages), "sentences": len(records.sentences)}
+    write_columns(folder, "passages", records.passages)
+    write_columns(folder, "sentences", records.sentences)
+    TermCounts.build([p.text for p in records.passages]).save(folder / "bm25-passages")
+    TermCounts.build([s.text for s in records.sentences]).save(folder / "bm25-sentences")
+    records.release()
+    kinds = {name: search_kind(rows[RECORDS_OF[name]], name in SEARCHED) for name in VECTOR_SETS}
     for name in VECTOR_SETS:
         write_vectors(folder, name, vectors[name], kinds[name], progress)
-    TermCounts.build([p.text for p in passages]).save(folder / "bm25-passages")
-    TermCounts.build([s.text for s in sentences]).save(folder / "bm25-sentences")
-    return {"passages": len(passages), "sentences": len(sentences), "search": kinds, "layout": COLUMNS}
+    return {**rows, "search": kinds, "layout": COLUMNS}
 
 
 def read_rows(folder: Path, entry: dict, records: str, spans: list[tuple[int, int]]) -> list[list[dict]]:

@@ -8,10 +8,13 @@ brute-force scan of that many rows costs more than the rest of an answer.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
+
+from qabot.row_files import RowFile
 
 # Rows above which a searched set gets an HNSW graph. Scanning 20,000 rows of
 # 384 floats takes about 4 ms on the 2-core machine (bench/scale.py).
@@ -37,22 +40,25 @@ def search_kind(rows: int, searched: bool) -> str:
 GRAPH_STEP = 10_000
 
 
-def write_vectors(folder: Path, name: str, vectors: np.ndarray, kind: str,
+def write_vectors(folder: Path, name: str, rows: Path, kind: str,
                   progress: Callable[[str, int, int], None] | None = None) -> None:
-    """Write ``name.npy``, and ``name.hnsw`` when ``kind`` is HNSW (minutes
-    for a few hundred thousand rows: ``progress(stage, done, total)`` hears
-    of each step)."""
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    np.save(folder / f"{name}.npy", vectors, allow_pickle=False)
+    """Move the vector file ``rows`` (float32 ``.npy``, on the same file
+    system) into ``folder`` as ``name.npy``, and write ``name.hnsw`` when
+    ``kind`` is HNSW (minutes for a few hundred thousand rows:
+    ``progress(stage, done, total)`` hears of each step). The rows are read
+    a slice at a time, so memory holds the graph and one slice."""
+    target = folder / f"{name}.npy"
+    os.replace(rows, target)
     if kind == HNSW:
         import faiss
 
-        graph = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
-        graph.hnsw.efConstruction = HNSW_BUILD_EFFORT
-        for first in range(0, len(vectors), GRAPH_STEP):
-            graph.add(vectors[first:first + GRAPH_STEP])
-            if progress:
-                progress(f"search graph of {name}", min(first + GRAPH_STEP, len(vectors)), len(vectors))
+        with RowFile(target) as source:
+            graph = faiss.IndexHNSWFlat(source.width, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+            graph.hnsw.efConstruction = HNSW_BUILD_EFFORT
+            for first, vectors in source.slices(GRAPH_STEP):
+                graph.add(vectors)
+                if progress:
+                    progress(f"search graph of {name}", first + len(vectors), source.rows)
         faiss.write_index(graph, str(folder / f"{name}.hnsw"))
 
 
