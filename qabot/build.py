@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
+from array import array
 from collections import Counter
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -245,52 +246,57 @@ def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache, scrat
     content hash where possible (from ``reuse`` or the cache), and each
     distinct new text embedded once, saved to ``cache`` as it goes; and
     how many texts the model embedded. Rows are copied one at a time and
-    new vectors written as each chunk is embedded, so memory stays bounded
-    whatever the number of texts."""
+    new vectors written as each chunk is embedded, so memory holds no
+    vectors beyond one chunk, whatever the number of texts."""
     known = dict(reuse)
     known.update(cache.load(opened))  # first: it may clear the cache folder, scratch included
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    outputs = {}
-    waiting: dict[str, list[tuple[RowFile, int]]] = {}  # new texts: the rows that want each one
-    missing: dict[str, str] = {}
+    new: dict[str, int] = {}  # hash of a new text: its number among them
+    new_texts: list[str] = []
+    wanted: list[tuple[RowFile, np.ndarray, np.ndarray]] = []  # per set: rows, and the new text each wants
     for name, texts in texts_by_set.items():
-        outputs[name] = output = RowFile.create(scratch / f"{name}.npy", len(texts), embedder.dimension)
+        output = RowFile.create(scratch / f"{name}.npy", len(texts), embedder.dimension)
         opened.append(output)
+        rows, numbers = array("q"), array("q")
         for row, text in enumerate(texts):
             key = content_hash(text)
             if key in known:
                 source, source_row = known[key]
                 output.write(row, source.read(source_row, source_row + 1))
-            else:
-                missing.setdefault(key, text)
-                waiting.setdefault(key, []).append((output, row))
-    _embed_missing(missing, waiting, embedder, progress, cache)
-    return {name: output.path for name, output in outputs.items()}, len(missing)
+                continue
+            number = new.setdefault(key, len(new_texts))
+            if number == len(new_texts):
+                new_texts.append(text)
+            rows.append(row)
+            numbers.append(number)
+        order = np.argsort(numbers, kind="stable")
+        wanted.append((output, np.asarray(rows)[order], np.asarray(numbers)[order]))
+    _embed_new(list(new), new_texts, wanted, embedder, progress, cache)
+    return {name: scratch / f"{name}.npy" for name in texts_by_set}, len(new_texts)
 
 
-def _embed_missing(missing: dict[str, str], waiting: dict, embedder, progress, cache: EmbeddingCache) -> None:
-    """Embed ``missing`` (hash: text) a chunk at a time, writing each vector
-    into the rows ``waiting`` for it."""
+def _embed_new(keys: list[str], texts: list[str], wanted, embedder, progress, cache: EmbeddingCache) -> None:
+    """Embed ``texts`` (hashes ``keys``) a chunk at a time, writing each
+    vector into the rows ``wanted`` for it."""
     done = [0]
 
     def step(n: int) -> None:
         done[0] += n
         if progress:
-            progress("embedding", done[0], len(missing))
+            progress("embedding", done[0], len(texts))
 
     if progress:
-        progress("embedding", 0, len(missing))
-    pending = list(missing.items())
-    for first in range(0, len(pending), CHUNK):
-        chunk = pending[first:first + CHUNK]
-        vectors = embedder.encode([text for _, text in chunk], progress=step)
-        chunk_keys = [key for key, _ in chunk]
-        for key, vector in zip(chunk_keys, vectors):
-            for output, row in waiting[key]:
-                output.write(row, vector)
-        if len(pending) > CHUNK:  # worth keeping: more than one chunk to do
-            cache.add(chunk_keys, vectors)
+        progress("embedding", 0, len(texts))
+    for first in range(0, len(texts), CHUNK):
+        end = min(first + CHUNK, len(texts))
+        vectors = embedder.encode(texts[first:end], progress=step)
+        for output, rows, numbers in wanted:
+            low, high = np.searchsorted(numbers, [first, end])
+            for row, number in zip(rows[low:high], numbers[low:high]):
+                output.write(int(row), vectors[number - first])
+        if len(texts) > CHUNK:  # worth keeping: more than one chunk to do
+            cache.add(keys[first:end], vectors)
 
 
 def update_index(

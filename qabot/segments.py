@@ -11,10 +11,12 @@ that has since changed or gone are simply not live.
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
+import ctypes
+import gc
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +88,18 @@ class NewRecords:
 
     def release(self) -> None:
         self.passages, self.sentences = [], []
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Hand memory freed by Python back to the system: glibc keeps freed
+    heap for reuse, which would count in the graphs' peak. Elsewhere, or
+    without glibc, nothing is done."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def write_segment(folder: Path, records: NewRecords, vectors: dict[str, Path], progress=None) -> dict:

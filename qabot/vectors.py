@@ -55,11 +55,25 @@ def write_vectors(folder: Path, name: str, rows: Path, kind: str,
         with RowFile(target) as source:
             graph = faiss.IndexHNSWFlat(source.width, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
             graph.hnsw.efConstruction = HNSW_BUILD_EFFORT
+            _reserve(graph, source.rows)
             for first, vectors in source.slices(GRAPH_STEP):
                 graph.add(vectors)
                 if progress:
                     progress(f"search graph of {name}", first + len(vectors), source.rows)
         faiss.write_index(graph, str(folder / f"{name}.hnsw"))
+
+
+def _reserve(graph, rows: int) -> None:
+    """Make room for ``rows`` vectors in the graph's storage at once: grown
+    a step at a time, the storage is copied as it grows, and for a moment
+    held twice (hundreds of megabytes for a large set). Resizing a vector
+    down keeps its room."""
+    import faiss
+
+    storage = faiss.downcast_index(graph.storage)
+    if storage.codes.size() == 0:
+        storage.codes.resize(rows * storage.code_size)
+        storage.codes.resize(0)
 
 
 def open_vectors(folder: Path, name: str) -> np.ndarray:
