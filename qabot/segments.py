@@ -24,7 +24,7 @@ import numpy as np
 from qabot.columns import RecordColumns, column_files, record_from, write_columns
 from qabot.lexical import TERM_FILES, TermCounts
 from qabot.records import Passage, Sentence
-from qabot.vectors import VectorStore, search_kind, vector_files, write_vectors
+from qabot.vectors import HNSW, VectorStore, search_kind, vector_files, write_vectors
 
 SEGMENTS = "segments"
 VECTOR_SETS = ("passages", "sentences", "windows")
@@ -88,7 +88,6 @@ class NewRecords:
 
     def release(self) -> None:
         self.passages, self.sentences = [], []
-        _give_back_memory()
 
 
 def _give_back_memory() -> None:
@@ -114,6 +113,8 @@ def write_segment(folder: Path, records: NewRecords, vectors: dict[str, Path], p
     TermCounts.build([s.text for s in records.sentences]).save(folder / "bm25-sentences")
     records.release()
     kinds = {name: search_kind(rows[RECORDS_OF[name]], name in SEARCHED) for name in VECTOR_SETS}
+    if HNSW in kinds.values():  # a large segment: its graphs take hundreds of megabytes
+        _give_back_memory()
     for name in VECTOR_SETS:
         write_vectors(folder, name, vectors[name], kinds[name], progress)
     return {**rows, "search": kinds, "layout": COLUMNS}
