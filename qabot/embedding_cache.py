@@ -21,6 +21,8 @@ from qabot.row_files import RowFile
 # Texts embedded between two saves.
 CHUNK = 2048
 META = "meta.json"
+# Every saved chunk joined into one file when a build reads them back.
+JOINED = "joined.npy"
 
 
 def cache_folder(index_folder: Path) -> Path:
@@ -35,10 +37,11 @@ class EmbeddingCache:
         self.meta = {"model": model, "dimension": dimension}
 
     def load(self, opened: list[RowFile]) -> dict[str, tuple[RowFile, int]]:
-        """Where each saved vector is, by text hash: its chunk's file (opened
-        and added to ``opened``, for the caller to close) and row. Empty when
-        there are none, or they were made by another model, or the files
-        are damaged."""
+        """Where each saved vector is, by text hash: a row of one file that
+        joins every saved chunk (opened and added to ``opened``, for the
+        caller to close; one file, however many chunks a long build left).
+        Empty when there are none, or they were made by another model, or
+        the files are damaged."""
         try:
             meta = json.loads((self.folder / META).read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
@@ -46,16 +49,27 @@ class EmbeddingCache:
         if meta != self.meta:
             self.clear()  # another model's, or unreadable: start afresh
             return {}
-        found: dict[str, tuple[RowFile, int]] = {}
+        chunks = []
         for keys_path in sorted(self.folder.glob("keys-*.npy")):
+            vectors_path = keys_path.with_name(keys_path.name.replace("keys-", "vectors-"))
             try:
-                keys = np.load(keys_path, allow_pickle=False)
-                vectors = RowFile(keys_path.with_name(keys_path.name.replace("keys-", "vectors-")))
+                keys = [key.decode("ascii") for key in np.load(keys_path, allow_pickle=False)]
+                with RowFile(vectors_path) as vectors:
+                    if (vectors.rows, vectors.width) == (len(keys), self.meta["dimension"]):
+                        chunks.append((keys, vectors_path))
             except (OSError, ValueError, UnicodeDecodeError):
                 continue  # a chunk the crash cut short
-            opened.append(vectors)
-            if (vectors.rows, vectors.width) == (len(keys), self.meta["dimension"]):
-                found.update((key.decode("ascii"), (vectors, row)) for row, key in enumerate(keys))
+        if not chunks:
+            return {}
+        joined = RowFile.create(self.folder / JOINED, sum(len(keys) for keys, _ in chunks), self.meta["dimension"])
+        opened.append(joined)
+        found: dict[str, tuple[RowFile, int]] = {}
+        row = 0
+        for keys, vectors_path in chunks:
+            with RowFile(vectors_path) as vectors:
+                joined.write(row, vectors.read(0, vectors.rows))
+            found.update((key, (joined, row + number)) for number, key in enumerate(keys))
+            row += len(keys)
         return found
 
     def add(self, keys: list[str], vectors: np.ndarray) -> None:

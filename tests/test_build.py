@@ -271,3 +271,32 @@ def test_kept_vectors_of_another_model_are_not_used(tmp_path, monkeypatch):
     update_index(seeds, tmp_path / "index", other)
     assert len(other.texts) == len(model_texts(tmp_path / "index"))
     assert not (tmp_path / "index.qabot-embedding-cache").exists()
+
+
+def test_a_resumed_build_keeps_few_files_open(tmp_path, monkeypatch):
+    """A long first build leaves many saved chunks; reading them back must
+    not hold a file open for each (a large archive would run out)."""
+    import os
+
+    import qabot.build
+
+    monkeypatch.setattr(qabot.build, "CHUNK", 4)
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    with pytest.raises(KeyboardInterrupt):
+        update_index(seeds, tmp_path / "index", CrashingEmbedder(limit=60))
+    assert len(list((tmp_path / "index.qabot-embedding-cache").glob("vectors-*.npy"))) >= 12
+    before = len(os.listdir("/proc/self/fd"))
+    open_during = []
+
+    class Watching(CountingEmbedder):
+        def encode(self, texts, progress=None):
+            open_during.append(len(os.listdir("/proc/self/fd")))
+            return super().encode(texts, progress)
+
+    embedder = Watching()
+    update_index(seeds, tmp_path / "index", embedder)
+    assert open_during and max(open_during) - before <= 6  # the joined chunks and the three new vector files
+    fresh = tmp_path / "fresh"
+    update_index(seeds, fresh, HashingEmbedder())
+    for vector_set in ("passages", "sentences", "windows"):
+        assert np.array_equal(Index.load(fresh).vectors(vector_set), Index.load(tmp_path / "index").vectors(vector_set))
