@@ -17,7 +17,7 @@ import numpy as np
 from qabot.articles import Article, file_hashes, read_articles
 from qabot.chunking import chunk_article
 from qabot.embedder import Embedder
-from qabot.embedding_cache import CHUNK, EmbeddingCache, cache_folder
+from qabot.embedding_cache import CHUNK, JOINED, EmbeddingCache, cache_folder
 from qabot.errors import IndexLoadError, IndexWriteError
 from qabot.index import (
     FORMAT, MANIFEST, Index, check_file_hashes, check_file_sizes, chunking_settings, data_file_hashes,
@@ -240,6 +240,17 @@ def _add_reusable(reuse: dict, stored: dict[str, RowFile], entry: dict, passage_
                 reuse[content_hash(text)] = (stored[name], row)
 
 
+def _remove_scratch(scratch: Path, joined: Path) -> None:
+    """Remove what a build wrote for itself only; the cache folder too when
+    nothing else is in it."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    joined.unlink(missing_ok=True)
+    try:
+        scratch.parent.rmdir()
+    except OSError:
+        pass  # saved chunks are kept for the next build (or it is gone)
+
+
 def _embed(texts_by_set, reuse, embedder, progress, cache: EmbeddingCache, scratch: Path,
            opened: list[RowFile]) -> tuple[dict[str, Path], int]:
     """A vector file in ``scratch`` for each set of texts: vectors reused by
@@ -355,6 +366,11 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
             notice(f"skipped {name}: it has no prose to answer from (empty, or only a title)")
         with ExitStack() as files_open:
             opened: list[RowFile] = []
+            scratch = cache_folder(folder) / SCRATCH
+            # Last in, first out: the files are closed, then the scratch
+            # vectors removed, whether the build finished or failed (the
+            # saved chunks stay for the next build).
+            files_open.callback(_remove_scratch, scratch, cache_folder(folder) / JOINED)
             files_open.callback(lambda: [rows.close() for rows in opened])
             try:
                 reuse = _previous_vectors(folder, manifest.get("segments", {}), plan.reusable, embedder.dimension,
@@ -366,7 +382,7 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
             if force:
                 cache.clear()
             vectors, texts_embedded = _embed(embedding_texts(passages, sentences), reuse, embedder, progress,
-                                             cache, cache_folder(folder) / SCRATCH, opened)
+                                             cache, scratch, opened)
             del passages, sentences  # the segment writer lets go of them once written
             new_manifest = _write(folder, manifest, plan, records, files, skipped, vectors, embedder, progress)
         cache.clear()

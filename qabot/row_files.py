@@ -64,7 +64,11 @@ class RowFile:
         rows = np.ascontiguousarray(rows, dtype=_FLOAT32).reshape(-1, self.width)
         if start < 0 or start + len(rows) > self.rows:
             raise IndexError(f"rows {start}-{start + len(rows)} are outside {self.path}")
-        os.pwrite(self._fd, rows.tobytes(), self._data_start + start * self._row_bytes)
+        data = memoryview(rows.tobytes())
+        offset = self._data_start + start * self._row_bytes
+        while data:  # a write may be cut short (a full disk raises on the next one)
+            written = os.pwrite(self._fd, data, offset)
+            data, offset = data[written:], offset + written
 
     def slices(self, step: int):
         """The rows, ``step`` at a time: (first row, array)."""

@@ -8,7 +8,9 @@ brute-force scan of that many rows costs more than the rest of an answer.
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -48,7 +50,12 @@ def write_vectors(folder: Path, name: str, rows: Path, kind: str,
     ``progress(stage, done, total)`` hears of each step). The rows are read
     a slice at a time, so memory holds the graph and one slice."""
     target = folder / f"{name}.npy"
-    os.replace(rows, target)
+    try:
+        os.replace(rows, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        shutil.move(rows, target)  # the scratch folder was put on another disk
     if kind == HNSW:
         import faiss
 

@@ -282,10 +282,17 @@ def test_a_resumed_build_keeps_few_files_open(tmp_path, monkeypatch):
 
     monkeypatch.setattr(qabot.build, "CHUNK", 4)
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    at_start = len(os.listdir("/proc/self/fd"))
     with pytest.raises(KeyboardInterrupt):
         update_index(seeds, tmp_path / "index", CrashingEmbedder(limit=60))
-    assert len(list((tmp_path / "index.qabot-embedding-cache").glob("vectors-*.npy"))) >= 12
+    cache = tmp_path / "index.qabot-embedding-cache"
+    assert len(list(cache.glob("vectors-*.npy"))) >= 12
+    with pytest.raises(KeyboardInterrupt):  # a resumed build that stops too
+        update_index(seeds, tmp_path / "index", CrashingEmbedder(limit=8))
+    assert len(list(cache.glob("vectors-*.npy"))) >= 12, "the saved chunks are kept"
+    assert not (cache / "rows").exists() and not (cache / "joined.npy").exists(), "its own scratch files are not"
     before = len(os.listdir("/proc/self/fd"))
+    assert before == at_start, "a stopped build closes what it opened"
     open_during = []
 
     class Watching(CountingEmbedder):
