@@ -2,9 +2,9 @@
 
 A build copies and writes hundreds of megabytes of vectors. Going through
 a memory map would count every page it touched in the build's memory;
-reading and writing rows with plain file calls keeps the build's memory
-to what it holds at one time, whatever the corpus size. The files are
-ordinary ``.npy`` files: ``numpy.load`` reads them as any other.
+reading and writing rows with plain file calls keeps the vectors out of
+it, whatever their number. The files are ordinary ``.npy`` files:
+``numpy.load`` reads them as any other.
 """
 
 from __future__ import annotations
