@@ -1,5 +1,6 @@
-"""One very large article (issue 11): the build's peak memory, the load and
-a cold question, when a single file holds a whole archive.
+"""One very large article (issue 11): the build's peak memory, the load, the
+chat window's ready time and a cold question, when a single file holds a
+whole archive.
 
 Run: .venv/bin/python bench/one_article.py [--articles 3000] [--work bench/.scale-one]
 
@@ -8,7 +9,8 @@ The synthetic corpus of bench/scale.py (--articles of them, about 43 MB for
 stand-in vectors of bench/scale.py (the model would take hours). The build
 runs in a fresh process, so its peak RSS (VmHWM) is the build's own; then the
 load and a cold question are measured as in bench/scale.py (fresh processes,
-the ONNX export of bench/.scale when it exists). A build that finds the index
+the ONNX export of bench/.scale when it exists), and the chat window until
+its index is ready (fresh processes, headless). A build that finds the index
 current is skipped and says so. Figures go to stdout with their targets.
 """
 
