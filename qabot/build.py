@@ -360,8 +360,10 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
             except IndexLoadError:
                 manifest = {}  # damaged inside: rebuild it all
         plan = plan_update(manifest, articles, force)
-        passages, sentences, files, skipped = _records(plan.rebuilt)
-        records = NewRecords(passages, sentences)
+        *new_records, files, skipped = _records(plan.rebuilt)
+        # Held only here: the segment writer lets go of them once written.
+        records = NewRecords(*new_records)
+        del new_records
         for name in skipped if notice else ():
             notice(f"skipped {name}: it has no prose to answer from (empty, or only a title)")
         with ExitStack() as files_open:
@@ -377,13 +379,12 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
                                           opened)
             except (OSError, ValueError, KeyError, TypeError):
                 reuse = {}  # unreadable old rows: embed again
-            embedded = sum(p.hash not in reuse for p in passages)
+            embedded = sum(p.hash not in reuse for p in records.passages)
             cache = EmbeddingCache(cache_folder(folder), embedder.name, embedder.dimension)
             if force:
                 cache.clear()
-            vectors, texts_embedded = _embed(embedding_texts(passages, sentences), reuse, embedder, progress,
-                                             cache, scratch, opened)
-            del passages, sentences  # the segment writer lets go of them once written
+            vectors, texts_embedded = _embed(embedding_texts(records.passages, records.sentences), reuse, embedder,
+                                             progress, cache, scratch, opened)
             new_manifest = _write(folder, manifest, plan, records, files, skipped, vectors, embedder, progress)
         cache.clear()
         old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
