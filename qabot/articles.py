@@ -6,9 +6,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from qabot.errors import ArticleError, NoArticlesError
+from qabot.errors import ArticleError, NoArticlesError, PageError
+from qabot.pages.extract import PAGE_SUFFIXES, article_text, extract_page, is_page
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (".txt", ".md", *PAGE_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class Article:
 
     ``name`` is its path relative to the seeds folder (what the index
     records); ``path`` is where it is on disk, as the user named the folder.
+    ``text`` is what citations count in: the file's own text, or for a web
+    page the article extracted from it (which the index keeps).
     """
 
     name: str
@@ -24,14 +27,18 @@ class Article:
     text: str
     sha256: str
 
+    @property
+    def is_page(self) -> bool:
+        return is_page(self.name)
+
 
 def article_paths(seeds: Path) -> list[Path]:
-    """Every .txt and .md file under ``seeds``, in a stable order."""
+    """Every .txt, .md, .html and .htm file under ``seeds``, in a stable order."""
     if seeds.exists() and not seeds.is_dir():
         raise NoArticlesError(f"{str(seeds)!r} is a file, not a folder: pass --seeds DIR")
     if not seeds.is_dir():
         raise NoArticlesError(
-            f"seeds folder {str(seeds)!r} not found: create it and put .txt or .md articles in it, "
+            f"seeds folder {str(seeds)!r} not found: create it and put .txt, .md or .html articles in it, "
             "or pass --seeds DIR"
         )
     paths = sorted(
@@ -40,7 +47,7 @@ def article_paths(seeds: Path) -> list[Path]:
     )
     if not paths:
         raise NoArticlesError(
-            f"no articles in {str(seeds)!r}: add .txt or .md files there, or pass --seeds DIR"
+            f"no articles in {str(seeds)!r}: add .txt, .md or .html files there, or pass --seeds DIR"
         )
     return paths
 
@@ -66,12 +73,22 @@ def _read_bytes(path: Path) -> bytes:
         raise ArticleError(f"{path}: cannot be read ({error.strerror})") from None
 
 
+def page_article(path: Path, data: bytes) -> str:
+    """The article text of the saved web page ``path`` holding ``data``;
+    empty when it holds none (the build then skips it and says so)."""
+    try:
+        return article_text(extract_page(data, where=str(path)))
+    except PageError:
+        return ""
+
+
 def read_articles(seeds: Path) -> list[Article]:
     articles = []
     for path in article_paths(seeds):
         data = _read_bytes(path)
         name = path.relative_to(seeds).as_posix()
-        articles.append(Article(name, path, decode_article(path, data), hashlib.sha256(data).hexdigest()))
+        text = page_article(path, data) if is_page(name) else decode_article(path, data)
+        articles.append(Article(name, path, text, hashlib.sha256(data).hexdigest()))
     return articles
 
 

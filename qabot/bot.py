@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Callable
 
 from qabot.answering import Answer, Answerer, Weights
-from qabot.articles import article_paths
+from qabot.articles import article_paths, decode_article
 from qabot.build import BuildProgress, BuildReport, is_current_layout, is_fresh, update_index
 from qabot.conversation import Conversation
 from qabot.embedder import BundledModel, Embedder
 from qabot.errors import ArticleError, IndexLoadError, IndexWriteError, QabotError, QuoteMismatchError
 from qabot.fast_encoder import onnx_folder
 from qabot.index import Index, check_file_sizes, read_manifest
+from qabot.pages.extract import is_page
 from qabot.storage import readable_folder, refuse_non_folder
 
 DEFAULT_SEEDS = Path("seeds")
@@ -140,6 +141,21 @@ class Bot:
 
     def conversation(self) -> Conversation:
         return Conversation(self)
+
+    def article_text(self, name: str) -> str:
+        """The text that article ``name``'s citations count in: the file as
+        on disk now, or for a web page the text the index extracted from
+        it; ArticleError when it cannot be read."""
+        path = self.seeds / name
+        if not is_page(name):
+            try:
+                return decode_article(path, path.read_bytes())
+            except OSError as error:
+                raise ArticleError(f"{path}: cannot be read ({error.strerror})") from None
+        text = self.answerer.articles.text(name)
+        if text is None:
+            raise ArticleError(f"{path}: the page is gone, or the index holds no text of it; rebuild the index")
+        return text
 
     def rebuild(self, force: bool = False, progress: BuildProgress | None = None,
                 verify: bool = False) -> BuildReport:

@@ -71,12 +71,15 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], dict, dict]:
-    """Records of ``articles``, numbered from 0, and each article's manifest
-    entry (its rows among them; the segment is filled in by the caller);
-    and ``{name: sha256}`` of the articles skipped for having no prose."""
+def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], dict, dict, dict]:
+    """Records of ``articles``, numbered from 0; the text of each web page
+    among them (the index keeps what its citations count in); each
+    article's manifest entry (its rows among them; the segment is filled in
+    by the caller); and ``{name: sha256}`` of the articles skipped for
+    having no prose."""
     passages: list[Passage] = []
     sentences: list[Sentence] = []
+    pages: dict[str, str] = {}
     files, skipped = {}, {}
     for article in articles:
         chunked = chunk_article(article.text, markdown=article.name.lower().endswith(".md"))
@@ -101,7 +104,9 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
             "sha256": article.sha256, "title": chunked.title, "passages": hashes,
             "rows": {"passages": [first_passage, len(passages)], "sentences": [first_sentence, len(sentences)]},
         }
-    return passages, sentences, files, skipped
+        if article.is_page:
+            pages[article.name] = article.text
+    return passages, sentences, pages, files, skipped
 
 
 def is_current_layout(manifest: dict) -> bool:

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 # Bump when a rule below changes what is cut out, so indexes are rebuilt.
-CHUNKING_RULES = 3
+CHUNKING_RULES = 4
 MIN_PASSAGE_WORDS = 40
 MAX_PASSAGE_WORDS = 120
 # A line wrapped inside a paragraph holds at least this many words (shorter
@@ -26,6 +26,8 @@ WRAP_SLACK = 8
 
 # A word: two or more letters (any script), or a number.
 WORD = re.compile(r"[^\W\d_]{2,}|\d+")
+# A web address: its parts are not words of prose.
+_ADDRESS = re.compile(r"\S+://\S*|www\.\S+")
 _TERMINAL = tuple('.!?…:;"\'”’)]»')
 # After a sentence end: closing quotes/brackets, then white space.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
@@ -70,12 +72,12 @@ def word_count(text: str) -> int:
 def is_prose(line: str) -> bool:
     """True for a line of running text, False for page furniture.
 
-    Prose has at least four words (numbers count) and ends like a
-    sentence, or is long enough (15 words) to be text even without a
-    closing mark.
+    Prose has at least four words (numbers count; web addresses do not)
+    and ends like a sentence, or is long enough (15 words) to be text even
+    without a closing mark.
     """
     stripped = line.strip()
-    words = len(WORD.findall(stripped))
+    words = len(WORD.findall(_ADDRESS.sub(" ", stripped)))
     if words >= 15:
         return True
     return words >= 4 and stripped.endswith(_TERMINAL)

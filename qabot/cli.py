@@ -24,7 +24,7 @@ With no command, opens the chat window."""
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR",
-                        help="folder of .txt/.md articles (default: seeds)")
+                        help="folder of .txt/.md/.html articles (default: seeds)")
     parser.add_argument("--index", type=Path, default=Path("embeddings"), metavar="DIR",
                         help="folder holding the index (default: embeddings)")
 
@@ -60,10 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer QUESTION, or with none, each line of standard input in turn (lines end "
                     "at a line feed only).",
         epilog="JSON: one object per input line: question, answer (null when the articles do not "
-               "say), abstained, confidence, truncated, source {file, title, line, start, end} and "
-               "passages [{text, score, file, line, start, end}]; a refusal adds reason and "
-               "not_mentioned; a line that is not a question gets {question, error} and the exit "
-               "code is 2. Every quote is checked against its article before it is shown.")
+               "say), abstained, confidence, truncated, source {file, title, line, start, end, "
+               "extracted} and passages [{text, score, file, line, start, end}]; a refusal adds "
+               "reason and not_mentioned; a line that is not a question gets {question, error} and "
+               "the exit code is 2. Every quote is checked against its article before it is shown. "
+               "For a web page (.html, .htm; extracted: true) line and offsets count in the text "
+               "extracted from the page, which the index keeps and the chat window shows.")
     _common(ask)
     ask.add_argument("question", nargs="?", metavar="QUESTION", help="the question (default: read stdin)")
     ask.add_argument("-k", type=int, default=3, metavar="K", help="how many passages to list (default 3)")
@@ -72,8 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="treat the stdin lines as one conversation (follow-ups use earlier turns)")
 
     from qabot.evaluation.command import add_eval_command
+    from qabot.pages.command import add_add_command
 
     add_eval_command(commands, _common)
+    add_add_command(commands, _common)
     return parser
 
 
@@ -106,6 +110,10 @@ def _run(args: argparse.Namespace) -> int:
         return cmd_index(args)
     if args.command == "ask":
         return cmd_ask(args)
+    if args.command == "add":
+        from qabot.pages.command import cmd_add
+
+        return cmd_add(args, index_articles)
     from qabot.evaluation.command import cmd_eval
 
     return cmd_eval(args)
@@ -119,6 +127,16 @@ def stderr_notice(message: str) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    report = index_articles(args)
+    if args.json:
+        print(json.dumps(report))
+    return EXIT_OK
+
+
+def index_articles(args: argparse.Namespace) -> dict:
+    """Build or update the index (with a progress bar and a summary line,
+    unless ``args.json``); return the counts as `qabot index --json` gives
+    them."""
     from qabot.build import update_index
     from qabot.embedder import BundledModel
     from qabot.fast_encoder import onnx_folder
@@ -126,19 +144,18 @@ def cmd_index(args: argparse.Namespace) -> int:
     from qabot.wording import plural
 
     model = BundledModel()
+    force = getattr(args, "force", False)  # `qabot add` has no --force
     with ProgressBar("Embedding", enabled=not args.json) as bar:
-        report = update_index(args.seeds, args.index, model, force=args.force, progress=bar.update,
+        report = update_index(args.seeds, args.index, model, force=force, progress=bar.update,
                               notice=stderr_notice)
-    _refresh_fast_path(model, onnx_folder(args.index), args.force, quiet=args.json)
-    if args.json:
-        print(json.dumps(report.to_json()))
-    else:
+    _refresh_fast_path(model, onnx_folder(args.index), force, quiet=args.json)
+    if not args.json:
         state = "updated" if report.changed else "already up to date"
         print(f"index {state}: {plural(report.files, 'article')}, {plural(report.passages, 'passage')}, "
               f"{plural(report.sentences, 'sentence')}; {report.embedded} passages embedded "
               f"({plural(report.texts_embedded, 'text')} in all), {report.reused} reused, "
               f"{report.removed} removed ({report.seconds:.1f} s)")
-    return EXIT_OK
+    return report.to_json()
 
 
 def question_problem(question: str) -> str | None:

@@ -32,3 +32,7 @@ class QuoteMismatchError(IndexLoadError):
 
 class IndexWriteError(QabotError):
     """The index folder cannot be written (permissions, a full disk)."""
+
+
+class PageError(QabotError):
+    """A web page cannot be fetched, or holds no article text."""

@@ -31,8 +31,8 @@ from qabot.errors import IndexLoadError
 from qabot.lexical import Bm25
 from qabot.records import Passage, Sentence
 from qabot.segments import (
-    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, RecordList, checked_at_load, is_segment_name,
-    load_segment, segment_files,
+    PAGES, RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, RecordList, checked_at_load,
+    is_segment_name, load_segment, segment_files,
 )
 from qabot.storage import readable_folder
 from qabot.vectors import SEARCH_KINDS
@@ -160,6 +160,8 @@ def _is_segment_entry(entry) -> bool:
         and all(_is_int(entry.get(records)) and entry[records] >= 0 for records in RECORD_SETS)
         and isinstance(entry.get("search"), dict)
         and all(entry["search"].get(name) in SEARCH_KINDS for name in VECTOR_SETS)
+        and isinstance(entry.get(PAGES, {}), dict)
+        and all(isinstance(name, str) and _is_data_file_name(file) for name, file in entry.get(PAGES, {}).items())
     )
 
 
@@ -315,6 +317,20 @@ class Index:
             passage_bm25=Bm25([(s.counts["passages"], s.numbers["passages"]) for s in segments]),
             sentence_bm25=Bm25([(s.counts["sentences"], s.numbers["sentences"]) for s in segments]),
         )
+
+    def page_text(self, name: str) -> str | None:
+        """The text extracted from web-page article ``name`` when it was
+        indexed (what its citations count in), or None when the index holds
+        no such page or its file cannot be read."""
+        entry = self.manifest["files"].get(name)
+        file = entry and self.manifest["segments"][entry["segment"]].get(PAGES, {}).get(name)
+        if not file:
+            return None
+        try:
+            path = readable_folder(self.folder) / SEGMENTS / entry["segment"] / file
+            return path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def search(self, which: str, vectors: np.ndarray, k: int,
                exact: bool = False) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,8 @@ The index stores each passage's and sentence's text with its offsets. A
 damaged or stale index could hold text the article does not; this module
 reads the article as it is on disk now (each file once, again only when its
 size or modification time changes) and checks ``text[start:end]`` against
-the record, and the line it cites.
+the record, and the line it cites. A web page's citations count in the
+text extracted from it, which the index keeps: that text is the one read.
 """
 
 from __future__ import annotations
@@ -13,19 +14,25 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import Callable
 
 from qabot.articles import decode_article
 from qabot.errors import ArticleError, QuoteMismatchError
+from qabot.pages.extract import is_page
 
 # Articles kept in memory at once (the most recently checked).
 CACHED_ARTICLES = 64
 
 
 class ArticleTexts:
-    """The text of the articles under ``seeds`` as on disk now."""
+    """The text of the articles under ``seeds`` as on disk now; for a web
+    page, ``extracted(name)`` gives its text (the index's copy) while the
+    page is still there."""
 
-    def __init__(self, seeds: Path, cached: int = CACHED_ARTICLES) -> None:
+    def __init__(self, seeds: Path, cached: int = CACHED_ARTICLES,
+                 extracted: Callable[[str], str | None] = lambda name: None) -> None:
         self.seeds = seeds
+        self.extracted = extracted
         self._cached = cached
         self._texts: OrderedDict[str, tuple[tuple[int, int], str]] = OrderedDict()
         self._lock = threading.Lock()
@@ -45,8 +52,10 @@ class ArticleTexts:
                 self._texts.move_to_end(name)
                 return found[1]
         try:
-            text = decode_article(path, path.read_bytes())
+            text = self.extracted(name) if is_page(name) else decode_article(path, path.read_bytes())
         except (OSError, ArticleError):
+            return None
+        if text is None:
             return None
         with self._lock:
             self._texts[name] = (stamp, text)

@@ -8,6 +8,7 @@ characters itself.
 from __future__ import annotations
 
 from qabot.answering import Answer
+from qabot.pages.extract import is_page
 from qabot.printable import one_line, preview, printable, unwrapped
 from qabot.wording import confidence_label, not_answered
 
@@ -19,7 +20,8 @@ def answer_json(answer: Answer) -> dict:
     source = None
     if answer.citation:
         c = answer.citation
-        source = {"file": c.file, "title": c.title, "line": c.line, "start": c.start, "end": c.end}
+        source = {"file": c.file, "title": c.title, "line": c.line, "start": c.start, "end": c.end,
+                  "extracted": is_page(c.file)}
     return {
         "question": answer.question,
         "answer": answer.text,
@@ -37,7 +39,9 @@ def answer_json(answer: Answer) -> dict:
 
 
 def citation_text(file: str, line: int, start: int, end: int) -> str:
-    return f"{one_line(file)}:{line} (characters {start}-{end})"
+    """Where a quote is; for a web page, in the text extracted from it."""
+    of = " of the extracted text" if is_page(file) else ""
+    return f"{one_line(file)}:{line} (characters {start}-{end}{of})"
 
 
 def answer_text(answer: Answer) -> str:

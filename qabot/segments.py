@@ -15,7 +15,7 @@ import ctypes
 import gc
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +37,8 @@ RECORD_SETS = ("passages", "sentences")
 # qabot.columns); a segment without it is an older one with JSON Lines,
 # read only to carry its vectors into a new segment.
 COLUMNS = "columns"
+# The texts of web-page articles, extracted when the segment was written.
+PAGES = "pages"
 _NAME = re.compile(r"^s\d{6}$")
 
 
@@ -65,7 +67,7 @@ def segment_files(entry: dict) -> list[str]:
     for name in VECTOR_SETS:
         files += vector_files(name, entry["search"][name])
     files += [f"bm25-{records}/{file}" for records in RECORD_SETS for file in TERM_FILES]
-    return files
+    return files + list(entry.get(PAGES, {}).values())
 
 
 def checked_at_load(entry: dict) -> list[str]:
@@ -85,9 +87,11 @@ class NewRecords:
 
     passages: list[Passage]
     sentences: list[Sentence]
+    # {article name: text} of the web pages among the articles.
+    pages: dict[str, str] = field(default_factory=dict)
 
     def release(self) -> None:
-        self.passages, self.sentences = [], []
+        self.passages, self.sentences, self.pages = [], [], {}
 
 
 def _give_back_memory() -> None:
@@ -111,13 +115,28 @@ def write_segment(folder: Path, records: NewRecords, vectors: dict[str, Path], p
     write_columns(folder, "sentences", records.sentences)
     TermCounts.build([p.text for p in records.passages]).save(folder / "bm25-passages")
     TermCounts.build([s.text for s in records.sentences]).save(folder / "bm25-sentences")
+    pages = write_pages(folder, records.pages)
     records.release()
     kinds = {name: search_kind(rows[RECORDS_OF[name]], name in SEARCHED) for name in VECTOR_SETS}
     if HNSW in kinds.values():  # a large segment: its graphs take hundreds of megabytes
         _give_back_memory()
     for name in VECTOR_SETS:
         write_vectors(folder, name, vectors[name], kinds[name], progress)
-    return {**rows, "search": kinds, "layout": COLUMNS}
+    entry = {**rows, "search": kinds, "layout": COLUMNS}
+    return {**entry, PAGES: pages} if pages else entry
+
+
+def write_pages(folder: Path, texts: dict[str, str]) -> dict[str, str]:
+    """Write the text of each web page (what its citations count in) into
+    ``folder``; return ``{article name: file}``, files relative to it."""
+    files = {}
+    for number, (name, text) in enumerate(sorted(texts.items())):
+        file = f"{PAGES}/{number:06d}.txt"
+        path = folder / file
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        files[name] = file
+    return files
 
 
 def read_rows(folder: Path, entry: dict, records: str, spans: list[tuple[int, int]]) -> list[list[dict]]:

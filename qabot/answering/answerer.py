@@ -46,7 +46,7 @@ class Answerer:
         self._judge = judge
         self.known = SentenceTerms(index)
         self.missing = MissingTerms(index)
-        self.articles = ArticleTexts(seeds)
+        self.articles = ArticleTexts(seeds, extracted=index.page_text)
 
     @property
     def judge(self) -> Judge:

@@ -307,11 +307,8 @@ class QabotApp(App):
     # ----- citations -----
 
     def on_open_article(self, message: OpenArticle) -> None:
-        from qabot.articles import decode_article
-
-        path = self.seeds / message.target.file
         try:
-            text = decode_article(path, path.read_bytes())
+            text = self.bot.article_text(message.target.file)
         except Exception as error:
             self.notify(escape(error_text(error)), title="Cannot open the article", severity="error")
             return

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# The same files the library reads as articles (qabot.articles).
-ARTICLE_SUFFIXES = (".txt", ".md")
+from qabot.articles import ARTICLE_SUFFIXES
 
 Fingerprint = dict[str, tuple[int, int]]
 
