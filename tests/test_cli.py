@@ -46,7 +46,8 @@ def check_contract(obj: dict, k: int = 3) -> None:
     assert isinstance(obj["confidence"], float) and 0.0 <= obj["confidence"] <= 1.0
     if obj["source"] is not None:
         source = obj["source"]
-        assert list(source) == ["file", "title", "line", "start", "end"]
+        assert list(source) == ["file", "title", "line", "start", "end", "extracted"]
+        assert source["extracted"] == source["file"].endswith((".html", ".htm"))
         assert isinstance(source["file"], str) and isinstance(source["title"], str)
         assert all(is_int(source[key]) for key in ("line", "start", "end"))
         text = Path(source["file"]).read_text(encoding="utf-8")
@@ -199,8 +200,8 @@ def test_an_index_path_that_cannot_be_created_as_a_subprocess_exits_2(tmp_path):
 
 def test_help_does_not_import_heavy_modules(tmp_path):
     code = ("import sys, qabot.cli; qabot.cli.build_parser(); "
-            "print(sorted(m for m in ('torch', 'faiss', 'sentence_transformers', 'bm25s', 'textual') "
-            "if m in sys.modules))")
+            "heavy = ('torch', 'faiss', 'sentence_transformers', 'bm25s', 'textual', 'trafilatura'); "
+            "print(sorted(m for m in heavy if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

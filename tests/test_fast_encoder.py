@@ -65,7 +65,8 @@ def test_ask_beside_an_export_never_imports_torch_or_scipy(exported, shipped_cop
     script = (
         "import sys, json; from qabot.cli import main; "
         "code = main(['ask', 'How many missiles did Iran fire?', '--json']); "
-        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'scipy', 'bm25s') if m in sys.modules); "
+        "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'scipy', 'bm25s', 'trafilatura') "
+        "if m in sys.modules); "
         "print(json.dumps({'code': code, 'heavy': heavy}))"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=seeds.parent, capture_output=True, text=True,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qabot.chunking import is_prose
 from qabot.errors import PageError
 
 PAGE_SUFFIXES = (".html", ".htm")
@@ -60,7 +61,7 @@ def extract_page(html: bytes | str, url: str | None = None, where: str = "the pa
     paragraphs = [line for line in paragraphs if line]
     if paragraphs and title and paragraphs[0] == title:
         paragraphs = paragraphs[1:]  # the headline, repeated as the body's first line
-    if not paragraphs:
+    if not any(is_prose(line) for line in paragraphs):  # a menu or a list of links
         raise PageError(f"{where}: no article text found in it")
     return Page(
         title=title or paragraphs[0][:120], paragraphs=tuple(paragraphs),
