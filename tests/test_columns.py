@@ -46,7 +46,7 @@ CORPUS = {f"story-{n}.txt": article(f"Story Number {n}", topic)
 
 
 def _chunked(seeds):
-    passages, sentences, _, _ = _records(read_articles(seeds))
+    passages, sentences, *_ = _records(read_articles(seeds))
     return passages, sentences
 
 

@@ -8,12 +8,14 @@ earlier text" and "Show later text" widen it.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from qabot.pages.extract import is_page
 from qabot.printable import unwrapped
 from qabot.tui.key_bar import KeyBar
 from qabot.tui.keys import KeyEntry
@@ -83,7 +85,8 @@ class ArticleScreen(Screen):
 
     def compose(self) -> ComposeResult:
         target = self.target
-        yield Static(assembled(("↗ ", "bold"), (target.label, "bold"), " · ", (target.title, "italic")),
+        origin = (Text("\n"), ("the text taken out of the web page", "dim")) if is_page(target.file) else ()
+        yield Static(assembled(("↗ ", "bold"), (target.label, "bold"), " · ", (target.title, "italic"), *origin),
                      id="article-head")
         note = self._note()
         if note:
