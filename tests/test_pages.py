@@ -202,3 +202,17 @@ def test_a_saved_page_file_is_added_under_its_own_address(tmp_path):
 def test_targets_that_are_not_pages(tmp_path, target, message):
     with pytest.raises(PageError, match=message):
         add_page(tmp_path / "seeds", target)
+
+
+def test_without_hard_links_a_name_is_still_taken_exclusively(tmp_path, monkeypatch):
+    def no_links(source, target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("qabot.pages.saving.os.link", no_links)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a-title.txt").write_text("Someone else's article.\n", encoding="utf-8")
+    saved = save_article(seeds, _page(), "https://one.example/a", date(2026, 1, 2))
+    assert saved.path.name == "a-title-2.txt" and source_of(saved.path) == "https://one.example/a"
+    assert (seeds / "a-title.txt").read_text(encoding="utf-8") == "Someone else's article.\n"
+    assert sorted(p.name for p in seeds.iterdir()) == ["a-title-2.txt", "a-title.txt"]

@@ -76,7 +76,13 @@ def _write_new(seeds: Path, stem: str, temporary: Path) -> Path:
     while True:
         path = seeds / (f"{stem}.txt" if number == 1 else f"{stem}-{number}.txt")
         try:
-            os.link(temporary, path)  # fails if the name is taken, even by a racing writer
+            try:
+                os.link(temporary, path)  # fails if the name is taken, even by a racing writer
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: create the name exclusively
+                with open(path, "xb") as handle:
+                    handle.write(temporary.read_bytes())
             return path
         except FileExistsError:
             number += 1
