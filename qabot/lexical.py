@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -158,6 +159,9 @@ class Bm25:
         # A question's terms are looked up for its scores and again for their
         # document frequencies; recent ones are kept (they never change).
         self._live_postings = lru_cache(maxsize=32)(self._find_live_postings)
+        self._scratch_lock = threading.Lock()
+        self._sums: np.ndarray | None = None  # see _summed
+        self._places: np.ndarray | None = None
 
     def _find_live_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Global numbers of the live texts holding ``term``, and its counts."""
@@ -181,6 +185,15 @@ class Bm25:
         """BM25 score of every live text for ``query`` (a text, or its
         :func:`terms`; a repeated term counts again); zeros when nothing
         matches."""
+        texts, scores = self.matches(query)
+        every = np.zeros(self.size, dtype=np.float32)
+        every[texts] = scores
+        return every
+
+    def matches(self, query: str | list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The live texts holding a term of ``query`` (each once) and their
+        BM25 scores; every other text scores 0. The work grows with the
+        query terms' postings, not with the number of texts."""
         query_terms = terms(query) if isinstance(query, str) else query
         found, weights = [], []
         for term in query_terms:
@@ -191,6 +204,25 @@ class Bm25:
                 found.append(texts)
                 weights.append(idf * counts / (norm + counts))
         if not found:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.bincount(np.concatenate(found), weights=np.concatenate(weights),
-                           minlength=self.size).astype(np.float32)
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if len(found) == 1:  # a term's postings name each text once
+            return found[0], weights[0].astype(np.float32)
+        return self._summed(found, weights)
+
+    def _summed(self, found: list[np.ndarray], weights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Each text of ``found`` once, with its weights summed over the
+        terms, through two arrays over all texts kept for the purpose (only
+        the rows named are touched, and the sums are cleared after)."""
+        every = np.concatenate(found)
+        with self._scratch_lock:
+            if self._sums is None:
+                self._sums = np.zeros(self.size, dtype=np.float64)
+                self._places = np.zeros(self.size, dtype=np.int64)
+            for texts, weight in zip(found, weights):
+                self._sums[texts] += weight  # no text twice within one term
+            positions = np.arange(len(every))
+            self._places[every] = positions  # a repeated text keeps one position
+            once = every[self._places[every] == positions]
+            scores = self._sums[once].astype(np.float32)
+            self._sums[once] = 0.0
+        return once, scores

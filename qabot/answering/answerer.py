@@ -1,6 +1,7 @@
 """The answerer: the stages of answering, composed.
 
-1. The first stage scores every sentence cheaply (:mod:`.candidates`).
+1. The first stage scores the sentences some evidence names, cheaply
+   (:mod:`.candidates`).
 2. The best few are ranked on richer evidence (:mod:`.features`) with
    weights fitted on SQuAD (:mod:`.weights`).
 3. A key term of the question that no article mentions declines at once,
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from qabot.answering.answer import Answer, Citation, ScoredPassage
-from qabot.answering.candidates import MODES, dense_scores, fuse, passage_scores, scaled, top
+from qabot.answering.candidates import MODES, Hits, dense_hits, first_stage, lexical_hits, top
 from qabot.answering.features import Evidence, SentenceTerms, candidate_features, term_statistics
 from qabot.answering.judge import Judge, judge_features, load_judge
 from qabot.answering.missing import MissingTerms
@@ -71,17 +72,17 @@ class Answerer:
         where = f"{query} {context}" if context else query
         vectors = self.embedder.encode([query, where] if context else [query])
         vector, where_vector = vectors[0], vectors[-1]
-        sd = dense_scores(self.index, "sentences", vector)
-        pd = dense_scores(self.index, "passages", where_vector)
+        sd = dense_hits(self.index, "sentences", vector)
+        pd = dense_hits(self.index, "passages", where_vector)
         question_terms = terms(query)
-        sb = scaled(self.index.sentence_bm25.scores(question_terms))
-        pb = scaled(self.index.passage_bm25.scores(terms(where) if context else question_terms))
-        first = fuse(self.mode, self.weights.first_stage, self.known.parent, sd, sb, pd, pb)
-        candidates = top(first, self.weights.candidates)
+        sb = lexical_hits(self.index.sentence_bm25, question_terms)
+        pb = lexical_hits(self.index.passage_bm25, terms(where) if context else question_terms)
+        first = first_stage(self.mode, self.weights.first_stage, self.known, sd, sb, pd, pb, self.weights.candidates)
         frequencies, weight = term_statistics(self.index, question_terms)
-        features = candidate_features(query, question_terms, weight, vector, candidates, self.known, sd, sb, pd, pb)
+        features = candidate_features(query, question_terms, weight, vector, first.sentences, self.known,
+                                      sd, sb, pd, pb)
         return Evidence(query, question_terms, frequencies, weight, vector, sd, sb, pd, pb,
-                        passage_scores(self.mode, pd, pb), candidates, first[candidates], features)
+                        first.passages, first.sentences, first.scores, features)
 
     def rank(self, evidence: Evidence) -> tuple[np.ndarray, np.ndarray]:
         """Candidate sentence ids, best first, and their scores."""
@@ -136,7 +137,8 @@ class Answerer:
         citation = Citation(self.display_path(best.file), passage.title, best.line, best.start, best.end)
         return Answer(question, best, passage, citation, confidence, scored, ranked)
 
-    def _top_passages(self, scores: np.ndarray, k: int) -> list[ScoredPassage]:
-        best = top(scores, max(k, 0))
+    def _top_passages(self, scores: Hits, k: int) -> list[ScoredPassage]:
+        best = top(scores.values, max(k, 0))
         passages = self.index.passages
-        return [ScoredPassage(passages[i], self.display_path(passages[i].file), float(scores[i])) for i in best]
+        return [ScoredPassage(passages[i], self.display_path(passages[i].file), float(score))
+                for i, score in zip(scores.ids[best], scores.values[best])]

@@ -1,25 +1,63 @@
-"""The first stage: a cheap hybrid score for every sentence and passage.
+"""The first stage: a cheap hybrid score for a pool of sentences.
 
 Cosine similarity of the model's vectors (dense, from the index's search)
 and BM25 (lexical), for the sentence and for its passage, fused with fixed
-weights; the best few sentences go on to the second stage.
+weights; the best few sentences go on to the second stage. Only the rows
+some evidence names are scored: the dense hits, the texts holding a
+question term, and the sentences of the best passages. Every other row
+scores 0 on all four and could not be among the best, so nothing per
+question grows with the number of sentences.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from qabot.index import Index
 
 MODES = ("hybrid", "dense", "bm25")
-# How many nearest vectors the dense search returns; the rest score 0.
+# How many nearest vectors the dense search returns (the rest score 0), and
+# how many of the best BM25 texts join them in the pool.
 DENSE_HITS = 256
 
 
-def scaled(scores: np.ndarray) -> np.ndarray:
-    """BM25 scores divided by the best one, so they lie in [0, 1]."""
-    top = float(scores.max()) if len(scores) else 0.0
-    return scores / top if top > 0 else scores
+@dataclass(frozen=True)
+class Hits:
+    """Scores of some rows of a set (``ids``, each once); every other row
+    scores 0."""
+
+    ids: np.ndarray
+    values: np.ndarray
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The score of each of ``rows`` (a row may repeat)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        wanted, where = np.unique(rows, return_inverse=True)
+        found = np.zeros(len(wanted), dtype=self.values.dtype)
+        if len(wanted) and len(self.ids):
+            place = np.minimum(np.searchsorted(wanted, self.ids), len(wanted) - 1)
+            named = wanted[place] == self.ids
+            found[place[named]] = self.values[named]
+        return found[where]
+
+    def best(self, count: int) -> np.ndarray:
+        """The rows of the ``count`` highest scores, highest first."""
+        return self.ids[top(self.values, count)]
+
+    def highest(self) -> float:
+        return float(self.values.max(initial=0.0))
+
+    def scaled(self) -> "Hits":
+        """Scores divided by the best one, so they lie in [0, 1]."""
+        most = self.highest()
+        return Hits(self.ids, self.values / most) if most > 0 else self
+
+
+def union(*rows: np.ndarray) -> np.ndarray:
+    """Every row named in ``rows``, once, in ascending order."""
+    return np.unique(np.concatenate([np.asarray(r, dtype=np.int64) for r in rows]))
 
 
 def top(scores: np.ndarray, count: int) -> np.ndarray:
@@ -39,8 +77,8 @@ def standout(scores: np.ndarray) -> float:
     """How far the best score stands above the others (in standard deviations
     of the top hits): an answer stands out, a chance match does not.
 
-    ``scores`` is 0 beyond the search's top hits; those zeros are left out
-    (partitioning a large array of equal values is slow)."""
+    ``scores`` are the search's top hits (or, in an array of every row, 0
+    beyond them: those zeros are left out)."""
     if len(scores) > DENSE_HITS:
         scores = scores[np.flatnonzero(scores)]
     if len(scores) > DENSE_HITS:
@@ -51,32 +89,53 @@ def standout(scores: np.ndarray) -> float:
     return float((best[0] - best.mean()) / (best.std() + 1e-6))
 
 
-def dense_scores(index: Index, which: str, vector: np.ndarray) -> np.ndarray:
-    """Cosine of ``vector`` with each passage or sentence (0 beyond the top hits)."""
-    count = index.rows(which)
-    scores = np.zeros(count, dtype=np.float32)
-    sims, ids = index.search(which, vector, min(count, DENSE_HITS))
+def dense_hits(index: Index, which: str, vector: np.ndarray) -> Hits:
+    """Cosine of ``vector`` with its nearest passages or sentences."""
+    sims, ids = index.search(which, vector, min(index.rows(which), DENSE_HITS))
     keep = ids[0] >= 0
-    scores[ids[0][keep]] = sims[0][keep]
-    return scores
+    return Hits(ids[0][keep], sims[0][keep])
 
 
-def fuse(mode: str, weights, parent: np.ndarray, sd, sb, pd, pb) -> np.ndarray:
-    """Every sentence's first-stage score from its four similarities
-    (``parent`` maps a sentence to its passage)."""
+def lexical_hits(bm25, query_terms) -> Hits:
+    """BM25 of the texts holding a question term, scaled to [0, 1]."""
+    return Hits(*bm25.matches(query_terms)).scaled()
+
+
+def fuse(mode: str, weights, sd, sb, pd, pb) -> np.ndarray:
+    """First-stage scores from the four similarities of some sentences
+    (their own, and their passages')."""
     if mode == "dense":
-        return sd + weights[2] * pd[parent]
+        return sd + weights[2] * pd
     if mode == "bm25":
-        return sb + weights[3] * pb[parent]
-    # The passages' share is summed over passages, then spread to their
-    # sentences in one step (there are several sentences per passage).
-    return weights[0] * sd + weights[1] * sb + (weights[2] * pd + weights[3] * pb)[parent]
+        return sb + weights[3] * pb
+    return weights[0] * sd + weights[1] * sb + weights[2] * pd + weights[3] * pb
 
 
-def passage_scores(mode: str, pd: np.ndarray, pb: np.ndarray) -> np.ndarray:
-    """How well each passage matches: what the closest passages are listed by."""
+@dataclass(frozen=True)
+class FirstStage:
+    sentences: np.ndarray  # the pool's best sentences, best first
+    scores: np.ndarray  # their first-stage scores
+    passages: Hits  # how well each passage of the pool matches (see passage_hits)
+
+
+def first_stage(mode: str, weights, known, sd: Hits, sb: Hits, pd: Hits, pb: Hits, count: int) -> FirstStage:
+    """The ``count`` best sentences by fused score, among the pool: the
+    sentence hits, and the sentences of the passage hits. ``known`` holds
+    each sentence's passage (``parent``) and each passage's sentences."""
+    passages = union(pd.ids, pb.best(DENSE_HITS))
+    pool = union(sd.ids, sb.best(DENSE_HITS), known.sentences_of(passages))
+    parents = known.parent[pool]
+    scores = fuse(mode, weights, sd.at(pool), sb.at(pool), pd.at(parents), pb.at(parents))
+    best = top(scores, count)
+    return FirstStage(pool[best], scores[best], passage_hits(mode, passages, pd, pb))
+
+
+def passage_hits(mode: str, passages: np.ndarray, pd: Hits, pb: Hits) -> Hits:
+    """How well each of ``passages`` matches: what the closest passages are
+    listed by."""
+    dense, lexical = pd.at(passages), pb.at(passages)
     if mode == "dense":
-        return pd
+        return Hits(passages, dense)
     if mode == "bm25":
-        return pb
-    return (pd + 0.5 * pb) / 1.5
+        return Hits(passages, lexical)
+    return Hits(passages, (dense + 0.5 * lexical) / 1.5)

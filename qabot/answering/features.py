@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from qabot.answering.candidates import Hits
 from qabot.evidence import answer_kind, coverage, idf, offers_kind
 from qabot.index import Index
 from qabot.lexical import terms, words
@@ -40,18 +41,19 @@ def bigrams(text: str) -> frozenset[tuple[str, str]]:
 
 @dataclass
 class Evidence:
-    """Everything measured about one query, over the whole index."""
+    """Everything measured about one query: the similarities of the rows
+    some evidence names (every other row scores 0), and the candidates."""
 
     query: str
     question_terms: list[str]  # stemmed content words, in order
     term_frequencies: dict[str, int]  # sentences holding each question term
     term_weights: dict[str, float]  # idf of each question term over the sentences
     vector: np.ndarray  # the query's embedding
-    sentence_dense: np.ndarray
-    sentence_bm25: np.ndarray
-    passage_dense: np.ndarray
-    passage_bm25: np.ndarray
-    passage_scores: np.ndarray
+    sentence_dense: Hits
+    sentence_bm25: Hits
+    passage_dense: Hits
+    passage_bm25: Hits
+    passage_scores: Hits
     candidates: np.ndarray  # sentence ids, best first-stage score first
     first_stage: np.ndarray  # the candidates' first-stage scores
     features: np.ndarray  # one row per candidate, columns as FEATURES
@@ -64,6 +66,8 @@ class SentenceTerms:
         self.index = index
         sentences = index.sentences
         self.parent = sentences.numbers("passage")
+        self._first_sentence = index.passages.numbers("first_sentence")
+        self._sentence_count = index.passages.numbers("sentence_count")
         same = self.parent[1:] == self.parent[:-1] if len(sentences) else np.zeros(0, bool)
         ids = np.arange(len(sentences))
         self.previous = np.where(np.r_[False, same], ids - 1, ids)
@@ -76,6 +80,12 @@ class SentenceTerms:
         self.files, self._file_of_passage = index.passages.files()
         self._file_place = {name: place for place, name in enumerate(self.files)}
         self.articles_with = lru_cache(maxsize=10_000)(self._find_articles_with)
+
+    def sentences_of(self, passages: np.ndarray) -> np.ndarray:
+        """The sentences of ``passages`` (a passage's are numbered in a run)."""
+        counts = self._sentence_count[passages]
+        starts = np.repeat(self._first_sentence[passages] - np.cumsum(counts) + counts, counts)
+        return starts + np.arange(int(counts.sum()))
 
     def _find_articles_with(self, term: str) -> frozenset[int]:
         """The places (in ``files``) of the articles with ``term`` in a passage."""
@@ -120,28 +130,32 @@ def term_statistics(index: Index, question_terms) -> tuple[dict[str, int], dict[
 
 
 def candidate_features(query: str, question_terms, weight: dict[str, float], vector: np.ndarray,
-                       candidates: np.ndarray, known: SentenceTerms, sd, sb, pd, pb) -> np.ndarray:
+                       candidates: np.ndarray, known: SentenceTerms, sd: Hits, sb: Hits, pd: Hits,
+                       pb: Hits) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate sentence."""
     index = known.index
+    parents = known.parent[candidates]
+    sentence_dense, sentence_bm25 = sd.at(candidates), sb.at(candidates)
+    passage_dense, passage_bm25 = pd.at(parents), pb.at(parents)
     question_terms = set(question_terms)
     question_words = set(words(query))
     question_bigrams = bigrams(query)
     kind = answer_kind(query)
     window_dense = index.vectors_of("windows", candidates) @ vector
     rows = []
-    for i, window_sim in zip(candidates, window_dense):
+    for n, (i, window_sim) in enumerate(zip(candidates, window_dense)):
         i = int(i)
         own = known.of_sentence(i)
         text = index.sentences[i].text
-        p = int(known.parent[i])
+        p = int(parents[n])
         rows.append((
-            sb[i], pd[p], pb[p],
+            sentence_bm25[n], passage_dense[n], passage_bm25[n],
             coverage(question_terms, own, weight),
             len(own - question_terms) / max(len(own), 1),
             float(offers_kind(text, kind, question_words)),
             math.log1p(len(text.split())),
             coverage(question_terms, known.window(i), weight),
-            sd[i], window_sim,
+            sentence_dense[n], window_sim,
             len(question_bigrams & known.bigrams_of(i)) / max(len(question_bigrams), 1),
             float(known.previous[i] == i),
             coverage(question_terms, known.of_passage(p), weight),

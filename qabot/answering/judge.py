@@ -88,9 +88,9 @@ def judge_features(evidence: Evidence, ranked: np.ndarray, scores: np.ndarray, k
     names_found, numbers_found = _share_found(names, window), _share_found(numbers, window)
     extra = (
         scores[0], scores[0] - scores[1] if len(scores) > 1 else 0.0,
-        float(evidence.sentence_dense.max(initial=0.0)), float(evidence.passage_dense.max(initial=0.0)),
+        evidence.sentence_dense.highest(), evidence.passage_dense.highest(),
         coverage(question, in_corpus, weight),
-        standout(evidence.sentence_dense), standout(evidence.passage_dense), math.log(size),
+        standout(evidence.sentence_dense.values), standout(evidence.passage_dense.values), math.log(size),
         float(kind is not None),
         names_found, numbers_found,
         float(names_found < 1 and bool(other_names)), float(numbers_found < 1 and bool(other_numbers)),
