@@ -23,6 +23,9 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b|\b\d\b")
 # BM25's term-frequency saturation and length normalisation (the usual values).
 K1 = 1.5
 B = 0.75
+# Postings naming more than one text in this many make a query's sums one
+# count over every text (quicker than touching each named row twice).
+DENSE_SHARE = 8
 # Stands for a text with no content word, so that it still has a length.
 EMPTY_TEXT_TERM = "\u2400"
 
@@ -156,9 +159,14 @@ class Bm25:
             live = numbers >= 0
             self._lengths[numbers[live]] = counts.lengths[live]
         self._average_length = float(self._lengths.mean()) if self.size else 1.0
+        # Each text's length normalisation, the part of a weight that is not the term's.
+        self._norms = K1 * (1 - B + B * self._lengths / self._average_length)
+        self._all_live = [bool((numbers >= 0).all()) for _, numbers in parts]
         # A question's terms are looked up for its scores and again for their
-        # document frequencies; recent ones are kept (they never change).
+        # document frequencies; recent ones are kept (they never change), with
+        # their weights (which share the postings' arrays).
         self._live_postings = lru_cache(maxsize=32)(self._find_live_postings)
+        self._weighted = lru_cache(maxsize=32)(self._find_weighted)
         self._scratch_lock = threading.Lock()
         self._sums: np.ndarray | None = None  # see _summed
         self._places: np.ndarray | None = None
@@ -166,63 +174,101 @@ class Bm25:
     def _find_live_postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Global numbers of the live texts holding ``term``, and its counts."""
         found_texts, found_counts = [], []
-        for counts, numbers in self.parts:
+        for (counts, numbers), all_live in zip(self.parts, self._all_live):
             texts, tallies = counts.postings(term)
             if len(texts):
                 ids = numbers[texts]
-                live = ids >= 0
-                found_texts.append(ids[live])
-                found_counts.append(tallies[live])
+                if not all_live:
+                    live = ids >= 0
+                    ids, tallies = ids[live], tallies[live]
+                found_texts.append(ids)
+                found_counts.append(tallies)
         if not found_texts:
             return np.zeros(0, np.int64), np.zeros(0, np.int32)
+        if len(found_texts) == 1:
+            return found_texts[0], found_counts[0]
         return np.concatenate(found_texts), np.concatenate(found_counts)
 
     def document_frequencies(self, query_terms) -> dict[str, int]:
         """How many live texts hold each term (0 for terms never seen)."""
         return {term: len(self._live_postings(term)[0]) for term in query_terms}
 
-    def scores(self, query: str | list[str]) -> np.ndarray:
-        """BM25 score of every live text for ``query`` (a text, or its
-        :func:`terms`; a repeated term counts again); zeros when nothing
-        matches."""
-        texts, scores = self.matches(query)
-        every = np.zeros(self.size, dtype=np.float32)
-        every[texts] = scores
-        return every
+    def _find_weighted(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The live texts holding ``term`` (ascending) and the term's BM25
+        weight in each."""
+        texts, counts = self._live_postings(term)
+        idf = math.log(1 + (self.size - len(texts) + 0.5) / (len(texts) + 0.5))
+        norm = self._norms[texts]
+        return texts, idf * counts / (norm + counts)
 
-    def matches(self, query: str | list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The live texts holding a term of ``query`` (each once) and their
-        BM25 scores; every other text scores 0. The work grows with the
-        query terms' postings, not with the number of texts."""
+    def match(self, query: str | list[str]) -> "Match":
+        """``query`` (a text, or its :func:`terms`; a repeated term counts
+        again) against the live texts."""
         query_terms = terms(query) if isinstance(query, str) else query
-        found, weights = [], []
-        for term in query_terms:
-            texts, counts = self._live_postings(term)
-            if len(texts):
-                idf = math.log(1 + (self.size - len(texts) + 0.5) / (len(texts) + 0.5))
-                norm = K1 * (1 - B + B * self._lengths[texts] / self._average_length)
-                found.append(texts)
-                weights.append(idf * counts / (norm + counts))
-        if not found:
-            return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        if len(found) == 1:  # a term's postings name each text once
-            return found[0], weights[0].astype(np.float32)
-        return self._summed(found, weights)
+        return Match(self, [found for found in map(self._weighted, query_terms) if len(found[0])])
 
-    def _summed(self, found: list[np.ndarray], weights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """Each text of ``found`` once, with its weights summed over the
-        terms, through two arrays over all texts kept for the purpose (only
-        the rows named are touched, and the sums are cleared after)."""
-        every = np.concatenate(found)
+    def scores(self, query: str | list[str]) -> np.ndarray:
+        """BM25 score of every live text for ``query``; zeros when nothing
+        matches. (Questions use :meth:`match`, which never builds this.)"""
+        weighted = self.match(query).weighted
+        if not weighted:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.bincount(np.concatenate([texts for texts, _ in weighted]),
+                           weights=np.concatenate([weights for _, weights in weighted]),
+                           minlength=self.size).astype(np.float32)
+
+    def summed(self, weighted: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """Each text named in ``weighted`` (per term: texts, weights) once,
+        in ascending order, with its weights summed over the terms.
+
+        When the postings are few beside the texts, two arrays over all
+        texts, kept for the purpose, are touched only at the rows named (and
+        cleared after); when they name a good share of all texts anyway,
+        one count over every text is quicker.
+        """
+        if len(weighted) == 1:  # a term's postings name each text once, in order
+            return weighted[0][0], weighted[0][1].astype(np.float32)
+        every = np.concatenate([texts for texts, _ in weighted])
+        if len(every) * DENSE_SHARE > self.size:
+            sums = np.bincount(every, weights=np.concatenate([weights for _, weights in weighted]),
+                               minlength=self.size)
+            once = np.flatnonzero(sums)  # every weight is positive
+            return once, sums[once].astype(np.float32)
         with self._scratch_lock:
             if self._sums is None:
                 self._sums = np.zeros(self.size, dtype=np.float64)
                 self._places = np.zeros(self.size, dtype=np.int64)
-            for texts, weight in zip(found, weights):
-                self._sums[texts] += weight  # no text twice within one term
+            for texts, weights in weighted:
+                self._sums[texts] += weights  # no text twice within one term
             positions = np.arange(len(every))
-            self._places[every] = positions  # a repeated text keeps one position
-            once = every[self._places[every] == positions]
+            self._places[every] = positions  # a repeated text keeps one of its positions
+            once = np.sort(every[self._places[every] == positions])
             scores = self._sums[once].astype(np.float32)
             self._sums[once] = 0.0
         return once, scores
+
+
+class Match:
+    """One query's BM25 weights, term by term (each term's live texts in
+    ascending order, with its weight in each): the score of any text, and
+    the texts holding any term. The work grows with the query terms'
+    postings, never with the number of texts."""
+
+    def __init__(self, bm25: Bm25, weighted: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        self.bm25 = bm25
+        self.weighted = weighted
+
+    def of(self, rows: np.ndarray) -> np.ndarray:
+        """The BM25 score of each of ``rows`` (0 where no term is found)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        total = np.zeros(len(rows), dtype=np.float64)
+        for texts, weights in self.weighted:
+            place = np.minimum(np.searchsorted(texts, rows), len(texts) - 1)
+            total += np.where(texts[place] == rows, weights[place], 0.0)
+        return total.astype(np.float32)
+
+    def found(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every text holding a term of the query (each once) and its score."""
+        if not self.weighted:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        return self.bm25.summed(self.weighted)

@@ -93,19 +93,23 @@ def test_hits_give_each_row_its_score_or_zero(pairs, rows):
 
 
 @given(st.lists(st.lists(st.sampled_from(WORDS[:12]), min_size=1, max_size=8), min_size=1, max_size=30),
-       st.lists(st.sampled_from(WORDS[:14]), min_size=1, max_size=5))
-def test_lexical_matches_are_the_nonzero_scores(texts, query):
+       st.lists(st.sampled_from(WORDS[:14]), min_size=1, max_size=5),
+       st.lists(st.integers(0, 29), max_size=12))
+def test_a_match_scores_like_scoring_every_text(texts, query, rows):
     from qabot.lexical import TermCounts
 
     counts = TermCounts.build([" ".join(text) for text in texts])
     bm25 = Bm25([(counts, np.arange(len(texts), dtype=np.int64))])
     every = bm25.scores(query)
-    ids, values = bm25.matches(query)
+    match = bm25.match(query)
+    ids, values = match.found()
     assert len(set(ids.tolist())) == len(ids)
     assert sorted(ids.tolist()) == np.flatnonzero(every).tolist()
-    assert np.allclose(values, every[ids], rtol=1e-6)
-    ids_again, values_again = bm25.matches(query)  # the scratch arrays were cleared
-    assert np.array_equal(np.sort(ids_again), np.sort(ids)) and np.allclose(np.sort(values_again), np.sort(values))
+    assert np.array_equal(values, every[ids])
+    rows = np.array([row for row in rows if row < len(texts)], dtype=np.int64)
+    assert np.array_equal(match.of(rows), every[rows])  # any text's score, looked up
+    ids_again, values_again = bm25.match(query).found()  # the scratch arrays were cleared
+    assert np.array_equal(np.sort(ids_again), np.sort(ids)) and np.array_equal(np.sort(values_again), np.sort(values))
 
 
 def test_sentences_of_passages_are_their_runs(answerer):

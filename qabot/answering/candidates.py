@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qabot.index import Index
+from qabot.lexical import Bm25, Match
 
 MODES = ("hybrid", "dense", "bm25")
 # How many nearest vectors the dense search returns (the rest score 0), and
@@ -49,10 +50,15 @@ class Hits:
     def highest(self) -> float:
         return float(self.values.max(initial=0.0))
 
-    def scaled(self) -> "Hits":
-        """Scores divided by the best one, so they lie in [0, 1]."""
-        most = self.highest()
-        return Hits(self.ids, self.values / most) if most > 0 else self
+
+def _best_positive(scores: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` highest of ``scores`` (all positive),
+    highest first, ties in order of position."""
+    if count < len(scores):
+        scores_at = np.argpartition(scores, len(scores) - count)[len(scores) - count:]
+    else:
+        scores_at = np.arange(len(scores))
+    return scores_at[np.lexsort((scores_at, -scores[scores_at]))]
 
 
 def union(*rows: np.ndarray) -> np.ndarray:
@@ -96,9 +102,36 @@ def dense_hits(index: Index, which: str, vector: np.ndarray) -> Hits:
     return Hits(ids[0][keep], sims[0][keep])
 
 
-def lexical_hits(bm25, query_terms) -> Hits:
-    """BM25 of the texts holding a question term, scaled to [0, 1]."""
-    return Hits(*bm25.matches(query_terms)).scaled()
+@dataclass(frozen=True)
+class LexicalHits:
+    """A question's BM25 over a set, scaled to [0, 1] by the best score:
+    the best rows (``ids``, best first, with ``values``), and any row's
+    score looked up in the question terms' postings."""
+
+    match: Match
+    ids: np.ndarray
+    values: np.ndarray
+    most: float
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        found = self.match.of(rows)
+        return found / self.most if self.most > 0 else found
+
+    def best(self, count: int) -> np.ndarray:
+        return self.ids[:count]
+
+    def highest(self) -> float:
+        return float(self.values[0]) if len(self.values) else 0.0
+
+
+def lexical_hits(bm25: Bm25, query_terms, count: int = DENSE_HITS) -> LexicalHits:
+    """The question's BM25 over ``bm25``'s texts; the ``count`` best kept."""
+    match = bm25.match(query_terms)
+    ids, scores = match.found()
+    best = _best_positive(scores, count)
+    most = float(scores[best[0]]) if len(best) else 0.0
+    values = scores[best] / most if most > 0 else scores[best]
+    return LexicalHits(match, ids[best], values, most)
 
 
 def fuse(mode: str, weights, sd, sb, pd, pb) -> np.ndarray:
@@ -118,22 +151,26 @@ class FirstStage:
     passages: Hits  # how well each passage of the pool matches (see passage_hits)
 
 
-def first_stage(mode: str, weights, known, sd: Hits, sb: Hits, pd: Hits, pb: Hits, count: int) -> FirstStage:
+def first_stage(mode: str, weights, known, sd: Hits, sb: LexicalHits, pd: Hits, pb: LexicalHits,
+                count: int) -> FirstStage:
     """The ``count`` best sentences by fused score, among the pool: the
     sentence hits, and the sentences of the passage hits. ``known`` holds
     each sentence's passage (``parent``) and each passage's sentences."""
     passages = union(pd.ids, pb.best(DENSE_HITS))
     pool = union(sd.ids, sb.best(DENSE_HITS), known.sentences_of(passages))
-    parents = known.parent[pool]
-    scores = fuse(mode, weights, sd.at(pool), sb.at(pool), pd.at(parents), pb.at(parents))
+    # Each passage of the pool measured once, then spread to its sentences.
+    parents, of_sentence = np.unique(known.parent[pool], return_inverse=True)
+    passage_dense, passage_bm25 = pd.at(parents), pb.at(parents)
+    scores = fuse(mode, weights, sd.at(pool), sb.at(pool), passage_dense[of_sentence], passage_bm25[of_sentence])
     best = top(scores, count)
-    return FirstStage(pool[best], scores[best], passage_hits(mode, passages, pd, pb))
+    listed = np.isin(parents, passages, assume_unique=True)
+    return FirstStage(pool[best], scores[best],
+                      passage_hits(mode, parents[listed], passage_dense[listed], passage_bm25[listed]))
 
 
-def passage_hits(mode: str, passages: np.ndarray, pd: Hits, pb: Hits) -> Hits:
-    """How well each of ``passages`` matches: what the closest passages are
-    listed by."""
-    dense, lexical = pd.at(passages), pb.at(passages)
+def passage_hits(mode: str, passages: np.ndarray, dense: np.ndarray, lexical: np.ndarray) -> Hits:
+    """How well each of ``passages`` matches (from its two similarities):
+    what the closest passages are listed by."""
     if mode == "dense":
         return Hits(passages, dense)
     if mode == "bm25":

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from qabot.answering.candidates import Hits
+from qabot.answering.candidates import Hits, LexicalHits
 from qabot.evidence import answer_kind, coverage, idf, offers_kind
 from qabot.index import Index
 from qabot.lexical import terms, words
@@ -50,9 +50,9 @@ class Evidence:
     term_weights: dict[str, float]  # idf of each question term over the sentences
     vector: np.ndarray  # the query's embedding
     sentence_dense: Hits
-    sentence_bm25: Hits
+    sentence_bm25: LexicalHits
     passage_dense: Hits
-    passage_bm25: Hits
+    passage_bm25: LexicalHits
     passage_scores: Hits
     candidates: np.ndarray  # sentence ids, best first-stage score first
     first_stage: np.ndarray  # the candidates' first-stage scores
@@ -130,8 +130,8 @@ def term_statistics(index: Index, question_terms) -> tuple[dict[str, int], dict[
 
 
 def candidate_features(query: str, question_terms, weight: dict[str, float], vector: np.ndarray,
-                       candidates: np.ndarray, known: SentenceTerms, sd: Hits, sb: Hits, pd: Hits,
-                       pb: Hits) -> np.ndarray:
+                       candidates: np.ndarray, known: SentenceTerms, sd: Hits, sb: LexicalHits, pd: Hits,
+                       pb: LexicalHits) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate sentence."""
     index = known.index
     parents = known.parent[candidates]
