@@ -165,3 +165,13 @@ def test_a_page_and_its_text_answer_the_own_set_alike(tmp_path, real_model):
     differ = [question for question in outcomes["text"] if outcomes["text"][question] != outcomes["page"][question]]
     assert len(outcomes["text"]) == len(outcomes["page"]) > 80
     assert len(differ) <= 1, differ
+
+
+def test_qabot_add_without_indexing_loads_no_model(tmp_path, monkeypatch, cli, no_model, served):
+    monkeypatch.chdir(tmp_path)
+    result = cli("add", f"{served}/storm-warning.html", "nowhere.html", "--no-index")
+    assert result.code == 2
+    assert result.out == ("added seeds/storm-alder-to-bring-90-mph-gusts-to-the-coast-on-sunday.txt: "
+                          "Storm Alder to bring 90 mph gusts to the coast on Sunday\n")
+    assert "not added: nowhere.html: neither a web address nor a file" in result.err
+    assert not (tmp_path / "embeddings").exists()

@@ -199,6 +199,23 @@ async def test_the_article_scrolls_to_a_passage_far_down(workdir, new_app):
         assert "The treasure is buried under the old oak tree." in screen_text(app)
 
 
+async def test_a_web_page_opens_as_the_text_taken_out_of_it(workdir, new_app):
+    pages = Path(__file__).resolve().parent.parent / "pages"
+    (workdir / "pages").mkdir()
+    (workdir / "pages" / "bridge.html").write_bytes((pages / "riverton-bridge.html").read_bytes())
+    app = new_app(Path("pages"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await ask(pilot, "When was the stone-and-steel Old Bridge built?")
+        assert "pages/bridge.html" in last_answer(app).view.citation
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen), what="the article")
+        assert app.screen.exact
+        text = screen_text(app)
+        assert "the text taken out of the web page" in text
+        assert "built in 1887" in text and "<p>" not in text and "Most read" not in text
+
+
 async def test_an_article_changed_since_indexing_still_opens(new_app, workdir):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
