@@ -216,3 +216,13 @@ def test_without_hard_links_a_name_is_still_taken_exclusively(tmp_path, monkeypa
     assert saved.path.name == "a-title-2.txt" and source_of(saved.path) == "https://one.example/a"
     assert (seeds / "a-title.txt").read_text(encoding="utf-8") == "Someone else's article.\n"
     assert sorted(p.name for p in seeds.iterdir()) == ["a-title-2.txt", "a-title.txt"]
+
+
+def test_a_page_in_another_encoding_is_read_in_it():
+    html = ('<html><head><meta charset="iso-8859-1"><title>Café opens</title></head><body><article>'
+            '<h1>Café opens</h1><p>The café on the corner opened on Monday with a queue of more than forty '
+            'people outside, the owner said.</p></article></body></html>').encode("latin-1")
+    page = extract_page(html)
+    assert page.title == "Café opens"
+    assert page.paragraphs == ("The café on the corner opened on Monday with a queue of more than forty "
+                               "people outside, the owner said.",)
