@@ -30,6 +30,19 @@ def last_answer(app) -> AnswerCard:
     return cards(app, AnswerCard)[-1]
 
 
+async def ask_and_open(pilot, app, question: str) -> None:
+    """Once the index is ready, ask ``question`` and open its answer's article."""
+    await settle(pilot)
+    await ask(pilot, question)
+    await open_the_article(pilot, app)
+
+
+async def open_the_article(pilot, app) -> None:
+    """Open the latest answer's article (ctrl+o) and wait for it."""
+    await pilot.press("ctrl+o")
+    await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen), what="the article")
+
+
 async def test_starts_with_the_question_box_focused_and_the_index_fresh(new_app):
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -189,11 +202,8 @@ async def test_the_article_scrolls_to_a_passage_far_down(workdir, new_app):
     write_seeds(workdir / "long", {"long.txt": "A Long Article\n\n" + filler + "\n\nThe treasure is buried under the old oak tree.\n"})
     app = new_app(Path("long"))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await ask(pilot, "Where is the treasure buried?")
+        await ask_and_open(pilot, app, "Where is the treasure buried?")
         assert "treasure" in last_answer(app).view.headline
-        await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen), what="the article")
         await pilot.pause(0.1)
         assert app.screen.query_one("#article").scroll_y > 0
         assert "The treasure is buried under the old oak tree." in screen_text(app)
@@ -205,11 +215,8 @@ async def test_a_web_page_opens_as_the_text_taken_out_of_it(workdir, new_app):
     (workdir / "pages" / "bridge.html").write_bytes((pages / "riverton-bridge.html").read_bytes())
     app = new_app(Path("pages"))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await ask(pilot, "When was the stone-and-steel Old Bridge built?")
+        await ask_and_open(pilot, app, "When was the stone-and-steel Old Bridge built?")
         assert "pages/bridge.html" in last_answer(app).view.citation
-        await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen), what="the article")
         assert app.screen.exact
         text = screen_text(app)
         assert "the text taken out of the web page" in text
@@ -223,8 +230,7 @@ async def test_an_article_changed_since_indexing_still_opens(new_app, workdir):
         await ask(pilot, "When did the Kelda volcano erupt?")
         path = workdir / "seeds" / "volcano.txt"
         path.write_text("An added first line here.\n" + path.read_text())
-        await pilot.press("ctrl+o")
-        await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen), what="the article")
+        await open_the_article(pilot, app)
         assert not app.screen.exact
         assert "changed since the index was built" in screen_text(app)
 
