@@ -82,7 +82,7 @@ class RecordColumns:
     """One record set of one segment, memory-mapped; rows numbered from 0."""
 
     def __init__(self, records: str, files: list[tuple[str, str]], numbers: dict[str, np.ndarray],
-                 hashes: np.ndarray | None, texts: dict[str, tuple[np.memmap, np.ndarray]]) -> None:
+                 hashes: np.ndarray | None, texts: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         self.records = records
         self.files = files
         self.numbers = numbers
@@ -101,7 +101,9 @@ class RecordColumns:
         for name in TEXT_FIELDS[records]:
             offsets = _mapped(folder / f"{name}-offsets.npy")
             size = (folder / f"{name}.bin").stat().st_size
-            blob = np.memmap(folder / f"{name}.bin", dtype=np.uint8, mode="r") if size else np.zeros(0, np.uint8)
+            # A plain array view of the map, as in _mapped: a memmap object's slicing is slow.
+            blob = (np.asarray(np.memmap(folder / f"{name}.bin", dtype=np.uint8, mode="r")) if size
+                    else np.zeros(0, np.uint8))
             if offsets.shape != (count + 1,) or offsets[0] != 0 or offsets[-1] != size:
                 raise ValueError(f"{records}/{name} does not match the manifest")
             texts[name] = (blob, offsets)

@@ -232,7 +232,7 @@ class Bm25:
         if len(every) * DENSE_SHARE > self.size:
             sums = np.bincount(every, weights=np.concatenate([weights for _, weights in weighted]),
                                minlength=self.size)
-            once = np.flatnonzero(sums)  # every weight is positive
+            once = np.flatnonzero(sums > 0)  # every weight is positive (and a mask is ten times quicker)
             return once, sums[once].astype(np.float32)
         with self._scratch_lock:
             if self._sums is None:
