@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -134,4 +135,10 @@ class RecordColumns:
 def record_from(records: str, values: dict):
     """A Passage or a Sentence from a row's values (extra keys ignored)."""
     kind = RECORD_TYPES[records]
-    return kind(**{f.name: values[f.name] for f in fields(kind) if f.name in values})
+    return kind(**{name: values[name] for name in _field_names(kind) if name in values})
+
+
+@lru_cache(maxsize=None)
+def _field_names(kind) -> tuple[str, ...]:
+    # dataclasses.fields() is slow enough to matter for every record made.
+    return tuple(f.name for f in fields(kind))

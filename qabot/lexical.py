@@ -57,7 +57,7 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed content words: what BM25 matches on."""
-    kept = [word for word in words(text) if word not in stopwords()]
+    kept = [word for word in words(text) if word not in _STOPWORDS]
     return _stemmer().stemWords(kept)
 
 
