@@ -13,13 +13,15 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
 from qabot.answering.answer import Answer, Citation, ScoredPassage
-from qabot.answering.candidates import MODES, Hits, dense_hits, first_stage, lexical_hits, top
+from qabot.answering.candidates import MODES, Hits, LexicalHits, dense_hits, first_stage, lexical_hits, top
 from qabot.answering.features import Evidence, SentenceTerms, candidate_features, term_statistics
 from qabot.answering.judge import Judge, judge_features, load_judge
 from qabot.answering.missing import MissingTerms
@@ -49,6 +51,15 @@ class Answerer:
         self.missing = MissingTerms(index)
         self.articles = ArticleTexts(seeds, extracted=index.page_text)
 
+    @cached_property
+    def _helpers(self) -> ThreadPoolExecutor:
+        """Threads for the work of a question that need not wait in line:
+        BM25 (which does not need the question's vector, so it runs while
+        the model embeds the question) and the passage search (beside the
+        sentence search). Most of it is numpy and FAISS, which let go of
+        the interpreter lock, so the second core does its share."""
+        return ThreadPoolExecutor(2, thread_name_prefix="qabot-evidence")
+
     @property
     def judge(self) -> Judge:
         """The judge given, or the shipped one (read on first use)."""
@@ -70,19 +81,25 @@ class Answerer:
         read together with the query; sentences are judged on the query alone.
         """
         where = f"{query} {context}" if context else query
+        question_terms = terms(query)
+        lexical = self._helpers.submit(self._lexical, question_terms, terms(where) if context else question_terms)
         vectors = self.embedder.encode([query, where] if context else [query])
         vector, where_vector = vectors[0], vectors[-1]
+        passages = self._helpers.submit(dense_hits, self.index, "passages", where_vector)
         sd = dense_hits(self.index, "sentences", vector)
-        pd = dense_hits(self.index, "passages", where_vector)
-        question_terms = terms(query)
-        sb = lexical_hits(self.index.sentence_bm25, question_terms)
-        pb = lexical_hits(self.index.passage_bm25, terms(where) if context else question_terms)
+        pd = passages.result()
+        sb, pb = lexical.result()
         first = first_stage(self.mode, self.weights.first_stage, self.known, sd, sb, pd, pb, self.weights.candidates)
         frequencies, weight = term_statistics(self.index, question_terms)
         features = candidate_features(query, question_terms, weight, vector, first.sentences, self.known,
                                       sd, sb, pd, pb)
         return Evidence(query, question_terms, frequencies, weight, vector, sd, sb, pd, pb,
                         first.passages, first.sentences, first.scores, features)
+
+    def _lexical(self, sentence_terms, passage_terms) -> tuple[LexicalHits, LexicalHits]:
+        """BM25 of the sentences and of the passages."""
+        return (lexical_hits(self.index.sentence_bm25, sentence_terms),
+                lexical_hits(self.index.passage_bm25, passage_terms))
 
     def rank(self, evidence: Evidence) -> tuple[np.ndarray, np.ndarray]:
         """Candidate sentence ids, best first, and their scores."""
