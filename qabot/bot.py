@@ -154,7 +154,7 @@ class Bot:
                 raise ArticleError(f"{path}: cannot be read ({error.strerror})") from None
         text = self.answerer.articles.text(name)
         if text is None:
-            raise ArticleError(f"{path}: the page is gone, or the index holds no text of it; rebuild the index")
+            raise ArticleError(f"{path}: the page is gone or changed since the index was built; rebuild the index")
         return text
 
     def rebuild(self, force: bool = False, progress: BuildProgress | None = None,

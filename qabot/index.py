@@ -29,6 +29,7 @@ from qabot import __version__
 from qabot.chunking import CHUNKING_RULES, MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
 from qabot.errors import IndexLoadError
 from qabot.lexical import Bm25
+from qabot.pages.extract import is_page
 from qabot.records import Passage, Sentence
 from qabot.segments import (
     PAGES, RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, RecordList, checked_at_load,
@@ -148,7 +149,9 @@ def manifest_problem(manifest: dict) -> str | None:
         return "skipped"
     files = manifest.get("files")
     if not (isinstance(files, dict) and all(
-        isinstance(name, str) and _is_file_entry(entry, segments) for name, entry in files.items()
+        isinstance(name, str) and _is_file_entry(entry, segments)
+        and (not is_page(name) or name in segments[entry["segment"]].get(PAGES, {}))  # a page's text is kept
+        for name, entry in files.items()
     )):
         return "files"
     return None
@@ -318,13 +321,14 @@ class Index:
             sentence_bm25=Bm25([(s.counts["sentences"], s.numbers["sentences"]) for s in segments]),
         )
 
-    def page_text(self, name: str) -> str | None:
+    def page_text(self, name: str, sha256: str) -> str | None:
         """The text extracted from web-page article ``name`` when it was
         indexed (what its citations count in), or None when the index holds
-        no such page or its file cannot be read."""
+        no such page, holds it from another version of the file (``sha256``
+        is the file's now), or its text cannot be read."""
         entry = self.manifest["files"].get(name)
         file = entry and self.manifest["segments"][entry["segment"]].get(PAGES, {}).get(name)
-        if not file:
+        if not file or entry["sha256"] != sha256:
             return None
         try:
             path = readable_folder(self.folder) / SEGMENTS / entry["segment"] / file

@@ -11,6 +11,7 @@ text extracted from it, which the index keeps: that text is the one read.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -26,11 +27,11 @@ CACHED_ARTICLES = 64
 
 class ArticleTexts:
     """The text of the articles under ``seeds`` as on disk now; for a web
-    page, ``extracted(name)`` gives its text (the index's copy) while the
-    page is still there."""
+    page, ``extracted(name, sha256)`` gives the text the index took out of
+    it, while the page on disk is the one it was taken from (its sha256)."""
 
     def __init__(self, seeds: Path, cached: int = CACHED_ARTICLES,
-                 extracted: Callable[[str], str | None] = lambda name: None) -> None:
+                 extracted: Callable[[str, str], str | None] = lambda name, sha256: None) -> None:
         self.seeds = seeds
         self.extracted = extracted
         self._cached = cached
@@ -52,7 +53,9 @@ class ArticleTexts:
                 self._texts.move_to_end(name)
                 return found[1]
         try:
-            text = self.extracted(name) if is_page(name) else decode_article(path, path.read_bytes())
+            data = path.read_bytes()
+            text = (self.extracted(name, hashlib.sha256(data).hexdigest()) if is_page(name)
+                    else decode_article(path, data))
         except (OSError, ArticleError):
             return None
         if text is None:

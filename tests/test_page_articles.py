@@ -175,3 +175,31 @@ def test_qabot_add_without_indexing_loads_no_model(tmp_path, monkeypatch, cli, n
                           "Storm Alder to bring 90 mph gusts to the coast on Sunday\n")
     assert "not added: nowhere.html: neither a web address nor a file" in result.err
     assert not (tmp_path / "embeddings").exists()
+
+
+def test_a_page_changed_on_disk_is_never_quoted_from_its_old_text(page_seeds):
+    bot = _open(page_seeds)
+    page = page_seeds / "riverton-bridge.html"
+    page.write_bytes(page.read_bytes().replace(b"built in 1887", b"built in 1886"))
+    with pytest.raises(ArticleError, match="changed since the index was built"):
+        bot.article_text("riverton-bridge.html")
+    answer = bot.ask("When was the stone-and-steel Old Bridge built?")  # rebuilt first
+    assert "1886" in answer.text
+
+
+def test_a_manifest_without_a_pages_text_is_damaged(page_seeds):
+    import json
+
+    from qabot.errors import IndexLoadError
+    from qabot.index import read_manifest
+
+    bot = _open(page_seeds)
+    folder = page_seeds.parent / "embeddings"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    segment = manifest["files"]["riverton-bridge.html"]["segment"]
+    del manifest["segments"][segment][PAGES]["riverton-bridge.html"]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexLoadError, match="damaged"):
+        read_manifest(folder)
+    bot = _open(page_seeds)  # rebuilt
+    assert "built in 1887" in bot.article_text("riverton-bridge.html")

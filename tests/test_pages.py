@@ -122,6 +122,14 @@ class _Pages(http.server.BaseHTTPRequestHandler):
         name = self.path.lstrip("/")
         if name == "data.json":
             self._send(200, "application/json", b'{"not": "a page"}')
+        elif name == "cut.html":  # the connection closes before the promised length
+            body = (PAGES / "probe-launch.html").read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.close_connection = True
         elif name == "empty.html":
             self._send(200, "text/html; charset=utf-8", b"<html><body><nav>Home | News</nav></body></html>")
         elif (PAGES / name).is_file() and name.endswith(".html"):
@@ -167,6 +175,7 @@ def test_a_page_is_added_by_its_address(server, tmp_path):
     ("missing.html", "answered 404"),
     ("data.json", "not a web page"),
     ("empty.html", "no article text"),
+    ("cut.html", "cut off"),
 ])
 def test_a_page_that_cannot_be_added_says_why(server, tmp_path, name, message):
     with pytest.raises(PageError, match=message):
@@ -226,3 +235,52 @@ def test_a_page_in_another_encoding_is_read_in_it():
     assert page.title == "Café opens"
     assert page.paragraphs == ("The café on the corner opened on Monday with a queue of more than forty "
                                "people outside, the owner said.",)
+
+
+def test_a_cut_off_download_leaves_the_earlier_copy_as_it_was(server, tmp_path):
+    seeds = tmp_path / "seeds"
+    saved = save_article(seeds, extract_page((PAGES / "probe-launch.html").read_bytes()), f"{server}/cut.html")
+    before = saved.path.read_bytes()
+    with pytest.raises(PageError, match="cut off"):
+        add_page(seeds, f"{server}/cut.html")
+    assert saved.path.read_bytes() == before and [p.name for p in seeds.iterdir()] == [saved.path.name]
+
+
+@pytest.mark.parametrize("address", ["http://[::1", "https://[x]/", "http://example.org:port/"])
+def test_a_malformed_address_is_a_clear_error(tmp_path, address):
+    with pytest.raises(PageError, match="not a valid web address"):
+        add_page(tmp_path / "seeds", address)
+
+
+def test_letters_outside_ascii_in_an_address_are_escaped():
+    assert page_address("https://example.org/café news?q=é") == "https://example.org/caf%C3%A9%20news?q=%C3%A9"
+
+
+def test_saved_pages_naming_one_address_are_not_taken_for_each_other(tmp_path):
+    html = (PAGES / "council-budget.html").read_text(encoding="utf-8")
+    one, two = tmp_path / "one.html", tmp_path / "two.html"
+    one.write_text(html, encoding="utf-8")
+    two.write_text(html.replace("Council approves budget with cuts to libraries", "Ferry fares rise in spring"),
+                   encoding="utf-8")
+    first = add_page(tmp_path / "seeds", str(one))
+    second = add_page(tmp_path / "seeds", str(two))
+    assert first.source == second.source and not second.updated and first.path != second.path
+    assert "Council approves" in first.path.read_text(encoding="utf-8")
+    assert add_page(tmp_path / "seeds", str(one)).updated  # the same page again is an update
+
+
+def test_an_article_written_by_hand_is_never_taken_for_a_saved_page(server, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    mine = seeds / "notes.txt"
+    mine.write_text(f"My notes\n\nWhat I thought of the launch.\n\nSource: {server}/probe-launch.html\n",
+                    encoding="utf-8")
+    saved = add_page(seeds, f"{server}/probe-launch.html")
+    assert saved.path != mine and not saved.updated
+    assert mine.read_text(encoding="utf-8").startswith("My notes")
+
+
+def test_a_seeds_path_that_is_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "seeds").write_text("a file")
+    with pytest.raises(PageError, match="is a file, not a folder"):
+        add_page(tmp_path / "seeds", str(PAGES / "council-budget.html"))

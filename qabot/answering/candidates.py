@@ -2,11 +2,12 @@
 
 Cosine similarity of the model's vectors (dense, from the index's search)
 and BM25 (lexical), for the sentence and for its passage, fused with fixed
-weights; the best few sentences go on to the second stage. Only the rows
-some evidence names are scored: the dense hits, the texts holding a
-question term, and the sentences of the best passages. Every other row
-scores 0 on all four and could not be among the best, so nothing per
-question grows with the number of sentences.
+weights; the best few sentences go on to the second stage. Only a pool is
+scored: the dense hits, the best texts by BM25, and the sentences of the
+best passages. A sentence outside it has no dense hit, is not among the
+256 best by BM25, and neither is its passage, so it is hardly ever among
+the best 40 (a test checks the pool gives the same 40 as scoring every
+sentence), and nothing per question grows with the number of sentences.
 """
 
 from __future__ import annotations

@@ -32,4 +32,7 @@ def add_page(seeds: Path, target: str) -> SavedArticle:
     except OSError as error:
         raise PageError(f"{target}: cannot be read ({error.strerror})") from None
     page = extract_page(data, where=target)
-    return save_article(seeds, page, page.url or path.resolve().as_uri())
+    # A saved page names its own address, but some sites give every page
+    # the same one: only an article of the same title is taken as its
+    # earlier copy.
+    return save_article(seeds, page, page.url or path.resolve().as_uri(), same_title_only=True)

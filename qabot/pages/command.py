@@ -42,7 +42,9 @@ def cmd_add(args: argparse.Namespace, update_index) -> int:
     for target in args.targets:
         try:
             saved = add_page(args.seeds, target)
-        except PageError as error:
+        except (PageError, OSError) as error:  # OSError: the seeds folder cannot be written
+            if isinstance(error, OSError):
+                error = f"{target}: cannot be saved ({error.filename or args.seeds}: {error.strerror or error})"
             failed.append({"target": target, "error": str(error)})
             if not args.json:
                 print(f"qabot: not added: {one_line(str(error))}", file=sys.stderr, flush=True)

@@ -16,6 +16,8 @@ from qabot.chunking import is_prose
 from qabot.errors import PageError
 
 PAGE_SUFFIXES = (".html", ".htm")
+# Larger files are not article pages (and would take minutes to read).
+MAX_PAGE_BYTES = 20 * 1024 * 1024
 _SPACES = re.compile(r"\s+")
 
 
@@ -46,6 +48,8 @@ def extract_page(html: bytes | str, url: str | None = None, where: str = "the pa
     ``url`` is where the page came from, when known (otherwise the page's
     own canonical address is used); ``where`` names the page in errors.
     """
+    if len(html) > MAX_PAGE_BYTES:
+        raise PageError(f"{where}: larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB, not an article page")
     import trafilatura
 
     try:

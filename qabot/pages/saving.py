@@ -1,9 +1,10 @@
 """Save a page's article into the seeds folder as a plain-text article.
 
 The file holds the title on its first line, the text, then a ``Source:``
-line with the page's address and a ``Retrieved:`` line with the day. That
-``Source:`` line is how a page added again is found and updated in place
-instead of saved twice. A file is never overwritten unless it is that page's.
+line with the page's address and a ``Retrieved:`` line with the day. Those
+two closing lines are how a page added again is found and updated in place
+instead of saved twice (an article written by hand, without them, is never
+taken for one). A file is never overwritten unless it is that page's.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from qabot.errors import PageError
 from qabot.pages.extract import Page, article_text
 
 SOURCE_PREFIX = "Source: "
-# The Source line is among the last lines of a saved article.
-SOURCE_WITHIN_LINES = 3
+RETRIEVED_PREFIX = "Retrieved: "
 MAX_NAME_CHARACTERS = 80
 
 
@@ -41,30 +42,40 @@ def file_stem(title: str) -> str:
         if len(stem) + len(word) + 1 > MAX_NAME_CHARACTERS:
             break
         stem = f"{stem}-{word}" if stem else word
-    return stem or "article"
+    return stem or (words[0][:MAX_NAME_CHARACTERS] if words else "article")
 
 
 def source_of(path: Path) -> str | None:
-    """The address on the ``Source:`` line near the end of the article at
-    ``path``, or None."""
+    """The address on the ``Source:`` line of an article saved by
+    :func:`save_article` (its last two lines: ``Source:``, ``Retrieved:``),
+    or None."""
     try:
         with open(path, "rb") as handle:
             handle.seek(max(0, handle.seek(0, os.SEEK_END) - 4096))
-            tail = handle.read().decode("utf-8", errors="replace")
+            tail = handle.read().decode("utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    for line in tail.splitlines()[-SOURCE_WITHIN_LINES:]:
-        if line.startswith(SOURCE_PREFIX):
-            return line[len(SOURCE_PREFIX):].strip()
+    if len(tail) >= 2 and tail[-2].startswith(SOURCE_PREFIX) and tail[-1].startswith(RETRIEVED_PREFIX):
+        return tail[-2][len(SOURCE_PREFIX):].strip()
     return None
 
 
-def saved_from(seeds: Path, source: str) -> Path | None:
-    """The article under ``seeds`` saved from ``source`` before, if any."""
+def _title_of(path: Path) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.readline().strip()
+    except OSError:
+        return ""
+
+
+def saved_from(seeds: Path, source: str, title: str | None = None) -> Path | None:
+    """The article under ``seeds`` saved from ``source`` before (and, when
+    ``title`` is given, under that title), if any."""
     if not seeds.is_dir():
         return None
     for path in sorted(seeds.rglob("*.txt")):
-        if path.is_file() and not path.name.startswith(".") and source_of(path) == source:
+        if (path.is_file() and not path.name.startswith(".") and source_of(path) == source
+                and (title is None or _title_of(path) == title)):
             return path
     return None
 
@@ -88,14 +99,18 @@ def _write_new(seeds: Path, stem: str, temporary: Path) -> Path:
             number += 1
 
 
-def save_article(seeds: Path, page: Page, source: str, retrieved: date | None = None) -> SavedArticle:
+def save_article(seeds: Path, page: Page, source: str, retrieved: date | None = None,
+                 same_title_only: bool = False) -> SavedArticle:
     """Write ``page`` into ``seeds`` as a ``.txt`` article whose Source line
-    is ``source``: over the article saved from ``source`` before, else under
-    a new name from its title."""
+    is ``source``: over the article saved from ``source`` before (with
+    ``same_title_only``, only one with the same title), else under a new
+    name from its title."""
+    if seeds.exists() and not seeds.is_dir():
+        raise PageError(f"{seeds} is a file, not a folder: pass --seeds DIR")
     seeds.mkdir(parents=True, exist_ok=True)
     page = Page(page.title, page.paragraphs, page.author, page.date, source)
     text = article_text(page, retrieved=(retrieved or date.today()).isoformat())
-    earlier = saved_from(seeds, source)
+    earlier = saved_from(seeds, source, page.title if same_title_only else None)
     temporary = seeds / f".qabot-adding-{os.getpid()}.txt"
     try:
         with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
