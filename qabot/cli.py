@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "at a line feed only).",
         epilog="JSON: one object per input line: question, answer (null when the articles do not "
                "say), abstained, confidence, truncated, source {file, title, line, start, end, "
-               "extracted} and passages [{text, score, file, line, start, end}]; a refusal adds "
+               "extracted} and passages [{text, score, file, line, start, end, extracted}]; a refusal adds "
                "reason and not_mentioned; a line that is not a question gets {question, error} and "
                "the exit code is 2. Every quote is checked against its article before it is shown. "
                "For a web page (.html, .htm; extracted: true) line and offsets count in the text "

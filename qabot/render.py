@@ -32,7 +32,7 @@ def answer_json(answer: Answer) -> dict:
         "source": source,
         "passages": [
             {"text": p.passage.text, "score": round(p.score, 4), "file": p.file,
-             "line": p.passage.line, "start": p.passage.start, "end": p.passage.end}
+             "line": p.passage.line, "start": p.passage.start, "end": p.passage.end, "extracted": is_page(p.file)}
             for p in answer.passages
         ],
     }

@@ -55,7 +55,8 @@ def check_contract(obj: dict, k: int = 3) -> None:
         assert source["line"] == text.count("\n", 0, source["start"]) + 1
     assert isinstance(obj["passages"], list) and len(obj["passages"]) == k
     for passage in obj["passages"]:
-        assert list(passage) == ["text", "score", "file", "line", "start", "end"]
+        assert list(passage) == ["text", "score", "file", "line", "start", "end", "extracted"]
+        assert passage["extracted"] == passage["file"].endswith((".html", ".htm"))
         assert isinstance(passage["text"], str) and isinstance(passage["score"], float)
         assert isinstance(passage["file"], str)
         assert all(is_int(passage[key]) for key in ("line", "start", "end"))
