@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from qabot.errors import ArticleError, NoArticlesError, PageError
@@ -19,13 +20,19 @@ class Article:
     ``name`` is its path relative to the seeds folder (what the index
     records); ``path`` is where it is on disk, as the user named the folder.
     ``text`` is what citations count in: the file's own text, or for a web
-    page the article extracted from it (which the index keeps).
+    page the article extracted from it (which the index keeps), taken out
+    only when asked for (a build asks only for the articles it rewrites).
     """
 
     name: str
     path: Path
-    text: str
     sha256: str
+    decoded: str | None = field(default=None, repr=False)  # a text file's text
+    page: bytes | None = field(default=None, repr=False)  # a web page's bytes
+
+    @cached_property
+    def text(self) -> str:
+        return page_article(self.path, self.page) if self.page is not None else self.decoded or ""
 
     @property
     def is_page(self) -> bool:
@@ -87,8 +94,11 @@ def read_articles(seeds: Path) -> list[Article]:
     for path in article_paths(seeds):
         data = _read_bytes(path)
         name = path.relative_to(seeds).as_posix()
-        text = page_article(path, data) if is_page(name) else decode_article(path, data)
-        articles.append(Article(name, path, text, hashlib.sha256(data).hexdigest()))
+        digest = hashlib.sha256(data).hexdigest()
+        if is_page(name):
+            articles.append(Article(name, path, digest, page=data))
+        else:  # decoded at once: a file that is not text stops the build before anything is written
+            articles.append(Article(name, path, digest, decoded=decode_article(path, data)))
     return articles
 
 

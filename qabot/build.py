@@ -26,7 +26,8 @@ from qabot.index import (
 from qabot.records import Passage, Sentence
 from qabot.row_files import RowFile
 from qabot.segments import (
-    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, NewRecords, has_columns, read_rows, segment_name, write_segment,
+    PAGES, RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, NewRecords, has_columns, read_rows, segment_name,
+    write_segment,
 )
 from qabot.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
 from qabot.vectors import EXACT
@@ -345,6 +346,27 @@ def update_index(
         ) from error
 
 
+def _with_kept_text(article: Article, folder: Path, manifest: dict) -> Article:
+    """``article``, or for a web page the index holds from the same file
+    (rewritten only because its segment is folded), that page with the text
+    the index kept: the citations stay the same, and the page is not read
+    again."""
+    entry = manifest.get("files", {}).get(article.name)
+    if not article.is_page or not entry or entry["sha256"] != article.sha256:
+        return article
+    kept = manifest["segments"][entry["segment"]].get(PAGES, {}).get(article.name)
+    if not kept:
+        return article
+    try:
+        data = (folder / SEGMENTS / entry["segment"] / kept).read_bytes()
+        recorded = manifest.get("file_hashes", {}).get(f"{SEGMENTS}/{entry['segment']}/{kept}")
+        if recorded != hashlib.sha256(data).hexdigest():  # damaged: take the page's text again
+            return article
+        return Article(article.name, article.path, article.sha256, decoded=data.decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return article
+
+
 def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress: BuildProgress | None,
             verify: bool, notice: Callable[[str], None] | None) -> BuildReport:
     began = time.perf_counter()
@@ -365,7 +387,8 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
             except IndexLoadError:
                 manifest = {}  # damaged inside: rebuild it all
         plan = plan_update(manifest, articles, force)
-        *new_records, files, skipped = _records(plan.rebuilt)
+        rebuilt = plan.rebuilt if force else [_with_kept_text(a, folder, manifest) for a in plan.rebuilt]
+        *new_records, files, skipped = _records(rebuilt)
         # Held only here: the segment writer lets go of them once written.
         records = NewRecords(*new_records)
         del new_records

@@ -203,3 +203,22 @@ def test_a_manifest_without_a_pages_text_is_damaged(page_seeds):
         read_manifest(folder)
     bot = _open(page_seeds)  # rebuilt
     assert "built in 1887" in bot.article_text("riverton-bridge.html")
+
+
+def test_a_build_reads_only_the_pages_it_rewrites(page_seeds, monkeypatch):
+    _open(page_seeds)
+    read = []
+    original = extract.extract_page
+
+    def counted(html, url=None, where="the page"):
+        read.append(where)
+        return original(html, url=url, where=where)
+
+    monkeypatch.setattr("qabot.articles.extract_page", counted)
+    _open(page_seeds)  # nothing changed: no page is read
+    assert read == []
+    page = page_seeds / "probe.htm"
+    page.write_bytes(page.read_bytes().replace(b"nine instruments", b"ten instruments"))
+    bot = _open(page_seeds)
+    assert [name.rsplit("/", 1)[-1] for name in read] == ["probe.htm"]
+    assert "ten instruments" in bot.article_text("probe.htm")
