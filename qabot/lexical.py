@@ -205,7 +205,9 @@ class Bm25:
         """``query`` (a text, or its :func:`terms`; a repeated term counts
         again) against the live texts."""
         query_terms = terms(query) if isinstance(query, str) else query
-        return Match(self, [found for found in map(self._weighted, query_terms) if len(found[0])])
+        found = {term: self._weighted(term) for term in query_terms}
+        return Match(self, [found[term] for term in query_terms if len(found[term][0])],
+                     {term: texts for term, (texts, _) in found.items()})
 
     def scores(self, query: str | list[str]) -> np.ndarray:
         """BM25 score of every live text for ``query``; zeros when nothing
@@ -254,9 +256,19 @@ class Match:
     the texts holding any term. The work grows with the query terms'
     postings, never with the number of texts."""
 
-    def __init__(self, bm25: Bm25, weighted: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    def __init__(self, bm25: Bm25, weighted: list[tuple[np.ndarray, np.ndarray]],
+                 holders: dict[str, np.ndarray] | None = None) -> None:
         self.bm25 = bm25
         self.weighted = weighted
+        self._holders = holders or {}  # each query term's texts
+
+    def holds(self, term: str, rows: np.ndarray) -> np.ndarray:
+        """Whether each of ``rows`` holds ``term`` (a term of the query;
+        False for any other)."""
+        texts = self._holders.get(term)
+        if texts is None or not len(texts):
+            return np.zeros(len(rows), dtype=bool)
+        return texts[np.minimum(np.searchsorted(texts, rows), len(texts) - 1)] == rows
 
     def of(self, rows: np.ndarray) -> np.ndarray:
         """The BM25 score of each of ``rows`` (0 where no term is found)."""

@@ -129,6 +129,20 @@ def term_statistics(index: Index, question_terms) -> tuple[dict[str, int], dict[
     return frequencies, {t: idf(f, size) for t, f in frequencies.items()}
 
 
+def _coverage_by_postings(question_terms: set[str], weight: dict[str, float], lexical: LexicalHits,
+                          *rows: np.ndarray) -> np.ndarray:
+    """:func:`coverage` of the terms of each row of ``rows[0]`` together
+    with the same place in the other arrays (rows of the set ``lexical``
+    searched), read from the question terms' posting lists instead of the
+    rows' text; summed in the same order, so to the same values."""
+    total, found = 0.0, np.zeros(len(rows[0]), dtype=np.float64)
+    for term in sorted(question_terms):
+        total += weight[term]
+        held = np.logical_or.reduce([lexical.match.holds(term, some) for some in rows])
+        found += np.where(held, weight[term], 0.0)
+    return found / total if total else found
+
+
 def candidate_features(query: str, question_terms, weight: dict[str, float], vector: np.ndarray,
                        candidates: np.ndarray, known: SentenceTerms, sd: Hits, sb: LexicalHits, pd: Hits,
                        pb: LexicalHits) -> np.ndarray:
@@ -142,23 +156,26 @@ def candidate_features(query: str, question_terms, weight: dict[str, float], vec
     question_bigrams = bigrams(query)
     kind = answer_kind(query)
     window_dense = index.vectors_of("windows", candidates) @ vector
+    # Read from the posting lists: no passage or neighbouring sentence is stemmed.
+    passage_coverage = _coverage_by_postings(question_terms, weight, pb, parents)
+    window_coverage = _coverage_by_postings(question_terms, weight, sb, candidates,
+                                            known.previous[candidates], known.next[candidates])
     rows = []
     for n, (i, window_sim) in enumerate(zip(candidates, window_dense)):
         i = int(i)
         own = known.of_sentence(i)
         text = index.sentences[i].text
-        p = int(parents[n])
         rows.append((
             sentence_bm25[n], passage_dense[n], passage_bm25[n],
             coverage(question_terms, own, weight),
             len(own - question_terms) / max(len(own), 1),
             float(offers_kind(text, kind, question_words)),
             math.log1p(len(text.split())),
-            coverage(question_terms, known.window(i), weight),
+            window_coverage[n],
             sentence_dense[n], window_sim,
             len(question_bigrams & known.bigrams_of(i)) / max(len(question_bigrams), 1),
             float(known.previous[i] == i),
-            coverage(question_terms, known.of_passage(p), weight),
+            passage_coverage[n],
             coverage(question_terms, known.of_article(index.sentences[i].file), weight),
             coverage(question_terms, known.of_title(index.sentences[i].file), weight),
         ))
