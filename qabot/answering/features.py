@@ -160,11 +160,16 @@ def candidate_features(query: str, question_terms, weight: dict[str, float], vec
     passage_coverage = _coverage_by_postings(question_terms, weight, pb, parents)
     window_coverage = _coverage_by_postings(question_terms, weight, sb, candidates,
                                             known.previous[candidates], known.next[candidates])
+    by_file: dict[str, tuple[float, float]] = {}  # article and title coverage, once per article
     rows = []
     for n, (i, window_sim) in enumerate(zip(candidates, window_dense)):
         i = int(i)
         own = known.of_sentence(i)
-        text = index.sentences[i].text
+        sentence = index.sentences[i]
+        text, file = sentence.text, sentence.file
+        if file not in by_file:
+            by_file[file] = (coverage(question_terms, known.of_article(file), weight),
+                             coverage(question_terms, known.of_title(file), weight))
         rows.append((
             sentence_bm25[n], passage_dense[n], passage_bm25[n],
             coverage(question_terms, own, weight),
@@ -176,8 +181,7 @@ def candidate_features(query: str, question_terms, weight: dict[str, float], vec
             len(question_bigrams & known.bigrams_of(i)) / max(len(question_bigrams), 1),
             float(known.previous[i] == i),
             passage_coverage[n],
-            coverage(question_terms, known.of_article(index.sentences[i].file), weight),
-            coverage(question_terms, known.of_title(index.sentences[i].file), weight),
+            *by_file[file],
         ))
     made = len(_SIMILARITIES) + len(_SQUARED)
     plain = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES) - made)
