@@ -44,10 +44,6 @@ class Hits:
             found[place[named]] = self.values[named]
         return found[where]
 
-    def best(self, count: int) -> np.ndarray:
-        """The rows of the ``count`` highest scores, highest first."""
-        return self.ids[top(self.values, count)]
-
     def highest(self) -> float:
         return float(self.values.max(initial=0.0))
 
@@ -121,9 +117,6 @@ class LexicalHits:
     def best(self, count: int) -> np.ndarray:
         return self.ids[:count]
 
-    def highest(self) -> float:
-        return float(self.values[0]) if len(self.values) else 0.0
-
 
 def lexical_hits(bm25: Bm25, query_terms, count: int = DENSE_HITS) -> LexicalHits:
     """The question's BM25 over ``bm25``'s texts; the ``count`` best kept."""
@@ -155,8 +148,9 @@ class FirstStage:
 def first_stage(mode: str, weights, known, sd: Hits, sb: LexicalHits, pd: Hits, pb: LexicalHits,
                 count: int) -> FirstStage:
     """The ``count`` best sentences by fused score, among the pool: the
-    sentence hits, and the sentences of the passage hits. ``known`` holds
-    each sentence's passage (``parent``) and each passage's sentences."""
+    nearest sentences, the best by BM25, and the sentences of the nearest
+    and best passages. ``known`` holds each sentence's passage (``parent``)
+    and each passage's sentences."""
     passages = union(pd.ids, pb.best(DENSE_HITS))
     pool = union(sd.ids, sb.best(DENSE_HITS), known.sentences_of(passages))
     # Each passage of the pool measured once, then spread to its sentences.

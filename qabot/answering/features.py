@@ -41,8 +41,9 @@ def bigrams(text: str) -> frozenset[tuple[str, str]]:
 
 @dataclass
 class Evidence:
-    """Everything measured about one query: the similarities of the rows
-    some evidence names (every other row scores 0), and the candidates."""
+    """Everything measured about one query: its similarities to the rows
+    (by vector, the nearest rows, every other scoring 0; by BM25, any row,
+    looked up), the candidates and their evidence."""
 
     query: str
     question_terms: list[str]  # stemmed content words, in order
