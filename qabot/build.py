@@ -26,7 +26,7 @@ from qabot.index import (
 from qabot.records import Passage, Sentence
 from qabot.row_files import RowFile
 from qabot.segments import (
-    PAGES, RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, NewRecords, has_columns, read_rows, segment_name,
+    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, NewRecords, has_columns, page_file, read_rows, segment_name,
     write_segment,
 )
 from qabot.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
@@ -354,14 +354,13 @@ def _with_kept_text(article: Article, folder: Path, manifest: dict) -> Article:
     entry = manifest.get("files", {}).get(article.name)
     if not article.is_page or not entry or entry["sha256"] != article.sha256:
         return article
-    kept = manifest["segments"][entry["segment"]].get(PAGES, {}).get(article.name)
-    if not kept:
+    kept = page_file(manifest, article.name)
+    if kept is None:
         return article
     try:
-        data = (folder / SEGMENTS / entry["segment"] / kept).read_bytes()
-        recorded = manifest.get("file_hashes", {}).get(f"{SEGMENTS}/{entry['segment']}/{kept}")
-        if recorded != hashlib.sha256(data).hexdigest():  # damaged: take the page's text again
-            return article
+        data = (folder / kept).read_bytes()
+        if manifest.get("file_hashes", {}).get(kept) != hashlib.sha256(data).hexdigest():
+            return article  # damaged: take the page's text again
         return Article(article.name, article.path, article.sha256, decoded=data.decode("utf-8"))
     except (OSError, UnicodeDecodeError):
         return article

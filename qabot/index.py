@@ -33,7 +33,7 @@ from qabot.pages.extract import is_page
 from qabot.records import Passage, Sentence
 from qabot.segments import (
     PAGES, RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, RecordList, checked_at_load,
-    is_segment_name, load_segment, segment_files,
+    is_segment_name, load_segment, page_file, segment_files,
 )
 from qabot.storage import readable_folder
 from qabot.vectors import SEARCH_KINDS
@@ -326,13 +326,11 @@ class Index:
         indexed (what its citations count in), or None when the index holds
         no such page, holds it from another version of the file (``sha256``
         is the file's now), or its text cannot be read."""
-        entry = self.manifest["files"].get(name)
-        file = entry and self.manifest["segments"][entry["segment"]].get(PAGES, {}).get(name)
-        if not file or entry["sha256"] != sha256:
+        kept = page_file(self.manifest, name)
+        if kept is None or self.manifest["files"][name]["sha256"] != sha256:
             return None
         try:
-            path = readable_folder(self.folder) / SEGMENTS / entry["segment"] / file
-            return path.read_bytes().decode("utf-8")
+            return (readable_folder(self.folder) / kept).read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
 

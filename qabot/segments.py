@@ -126,6 +126,15 @@ def write_segment(folder: Path, records: NewRecords, vectors: dict[str, Path], p
     return {**entry, PAGES: pages} if pages else entry
 
 
+def page_file(manifest: dict, name: str) -> str | None:
+    """Where the index keeps the text of web-page article ``name`` (a path
+    relative to the index folder, as the manifest's file hashes name it),
+    or None when it keeps none."""
+    entry = manifest["files"].get(name)
+    kept = entry and manifest["segments"][entry["segment"]].get(PAGES, {}).get(name)
+    return f"{SEGMENTS}/{entry['segment']}/{kept}" if kept else None
+
+
 def write_pages(folder: Path, texts: dict[str, str]) -> dict[str, str]:
     """Write the text of each web page (what its citations count in) into
     ``folder``; return ``{article name: file}``, files relative to it."""
