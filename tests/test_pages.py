@@ -71,7 +71,10 @@ def test_a_page_without_article_text_is_a_clear_error(html):
 @pytest.mark.parametrize("title, stem", [
     ("Old Bridge reopens after two-year repair", "old-bridge-reopens-after-two-year-repair"),
     ("Café crème: Ça va?", "cafe-creme-ca-va"),
-    ("源 稿 窗", "article"),
+    ("源 稿 窗", "源-稿-窗"),
+    ("Пожар в Москве", "пожар-в-москве"),
+    ("नमस्ते दुनिया", "नमस्ते-दुनिया"),
+    ("!!! ???", "article"),
     ("../../etc/passwd", "etc-passwd"),
     ("word " * 40, "-".join(["word"] * 16)),
 ])

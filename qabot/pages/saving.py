@@ -10,7 +10,6 @@ taken for one). A file is never overwritten unless it is that page's.
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -33,10 +32,17 @@ class SavedArticle:
 
 
 def file_stem(title: str) -> str:
-    """A file name (without suffix) made from ``title``: lower-case ASCII
-    letters and digits joined by hyphens."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    """A file name (without suffix) made from ``title``: its words in lower
+    case joined by hyphens, accents dropped from Latin letters (other
+    scripts are kept as they are)."""
+    kept: list[str] = []
+    for ch in unicodedata.normalize("NFKD", title):
+        if not (unicodedata.combining(ch) and kept and kept[-1].isascii()):  # é -> e; other marks stay
+            kept.append(ch)
+    # Words: runs of letters, digits and marks (\w alone would split words at vowel signs).
+    text = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " "
+                   for ch in unicodedata.normalize("NFKC", "".join(kept)).lower())
+    words = text.split()
     stem = ""
     for word in words:
         if len(stem) + len(word) + 1 > MAX_NAME_CHARACTERS:
