@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--force", action="store_true", help="re-embed everything")
     index.add_argument("--json", action="store_true", help="print one JSON object with the counts")
 
+    from qabot.pages.command import add_add_command
+
+    add_add_command(commands, _common)
+
     ask = commands.add_parser(
         "ask", help="answer questions",
         description="Answer QUESTION, or with none, each line of standard input in turn (lines end "
@@ -74,10 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="treat the stdin lines as one conversation (follow-ups use earlier turns)")
 
     from qabot.evaluation.command import add_eval_command
-    from qabot.pages.command import add_add_command
 
     add_eval_command(commands, _common)
-    add_add_command(commands, _common)
     return parser
 
 
