@@ -250,6 +250,13 @@ class Bm25:
         return once, scores
 
 
+def _looked_up(texts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``rows`` is (or would be) in the ascending, non-empty
+    ``texts``, and whether it is there."""
+    place = np.minimum(np.searchsorted(texts, rows), len(texts) - 1)
+    return place, texts[place] == rows
+
+
 class Match:
     """One query's BM25 weights, term by term (each term's live texts in
     ascending order, with its weight in each): the score of any text, and
@@ -268,15 +275,15 @@ class Match:
         texts = self._holders.get(term)
         if texts is None or not len(texts):
             return np.zeros(len(rows), dtype=bool)
-        return texts[np.minimum(np.searchsorted(texts, rows), len(texts) - 1)] == rows
+        return _looked_up(texts, rows)[1]
 
     def of(self, rows: np.ndarray) -> np.ndarray:
         """The BM25 score of each of ``rows`` (0 where no term is found)."""
         rows = np.asarray(rows, dtype=np.int64)
         total = np.zeros(len(rows), dtype=np.float64)
         for texts, weights in self.weighted:
-            place = np.minimum(np.searchsorted(texts, rows), len(texts) - 1)
-            total += np.where(texts[place] == rows, weights[place], 0.0)
+            place, held = _looked_up(texts, rows)
+            total += np.where(held, weights[place], 0.0)
         return total.astype(np.float32)
 
     def found(self) -> tuple[np.ndarray, np.ndarray]:

@@ -16,8 +16,7 @@ def add_page(seeds: Path, target: str) -> SavedArticle:
     added before (same address) is updated. PageError says what went wrong."""
     address = page_address(target)
     if address is not None:
-        fetched = download(address)
-        return save_article(seeds, extract_page(fetched.html, url=address, where=address), address)
+        return save_article(seeds, extract_page(download(address), url=address, where=address), address)
     path = Path(target)
     if "://" in target:
         raise PageError(f"{target}: only http:// and https:// addresses can be added")

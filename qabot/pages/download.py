@@ -6,21 +6,11 @@ import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
-
 from qabot.errors import PageError
 from qabot.pages.extract import MAX_PAGE_BYTES
 
 TIMEOUT_SECONDS = 30
-# Larger answers are not news pages; reading stops there.
-MAX_BYTES = MAX_PAGE_BYTES
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-@dataclass(frozen=True)
-class Download:
-    url: str  # as asked for, without its #fragment
-    html: bytes | str  # text when the server named its encoding, else bytes
 
 
 # Characters left as they are when an address is made ASCII (the rest are %-escaped).
@@ -48,9 +38,10 @@ def page_address(text: str) -> str | None:
         query=urllib.parse.quote(parts.query, safe=_KEPT_IN_QUERY), fragment=""))
 
 
-def download(url: str, timeout: float = TIMEOUT_SECONDS) -> Download:
-    """The page at ``url``; PageError when it cannot be fetched or is not
-    an HTML page."""
+def download(url: str, timeout: float = TIMEOUT_SECONDS) -> bytes | str:
+    """The HTML of the page at ``url`` (text when the server named its
+    encoding, else bytes); PageError when it cannot be fetched or is not an
+    HTML page. Reading stops past MAX_PAGE_BYTES: no news page is larger."""
     address = page_address(url)
     if address is None:
         raise PageError(f"{url}: not a web address (give one starting with http:// or https://)")
@@ -64,7 +55,7 @@ def download(url: str, timeout: float = TIMEOUT_SECONDS) -> Download:
             kind = response.headers.get_content_type()
             if kind not in HTML_TYPES:
                 raise PageError(f"{address}: not a web page (the server sent {kind})")
-            data = response.read(MAX_BYTES + 1)
+            data = response.read(MAX_PAGE_BYTES + 1)
             charset = response.headers.get_content_charset()
             promised = response.headers.get("Content-Length", "")
     except urllib.error.HTTPError as error:
@@ -73,14 +64,14 @@ def download(url: str, timeout: float = TIMEOUT_SECONDS) -> Download:
         raise PageError(f"{address}: cannot be downloaded ({error.reason})") from None
     except (OSError, ValueError, http.client.HTTPException) as error:  # timeouts, resets, malformed answers
         raise PageError(f"{address}: cannot be downloaded ({error.__class__.__name__}: {error})") from None
-    if len(data) > MAX_BYTES:
-        raise PageError(f"{address}: larger than {MAX_BYTES // (1024 * 1024)} MB, not an article page")
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageError(f"{address}: larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB, not an article page")
     if promised.isdigit() and len(data) < int(promised):
         raise PageError(f"{address}: the download was cut off ({len(data):,} of {int(promised):,} bytes); "
                         "try again")
     if charset:
         try:
-            return Download(address, data.decode(charset, errors="replace"))
+            return data.decode(charset, errors="replace")
         except LookupError:  # an encoding Python does not know: let the extractor guess
             pass
-    return Download(address, data)
+    return data

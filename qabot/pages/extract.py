@@ -58,10 +58,8 @@ def extract_page(html: bytes | str, url: str | None = None, where: str = "the pa
         )
     except Exception as error:  # noqa: BLE001 - a parser's failure on a malformed page
         raise PageError(f"{where}: cannot be read as HTML ({error.__class__.__name__})") from None
-    if found is None or not (found.text or "").strip():
-        raise PageError(f"{where}: no article text found in it")
-    title = _one_line(found.title)
-    paragraphs = [_one_line(line) for line in found.text.split("\n")]
+    title = _one_line(found.title if found else "")
+    paragraphs = [_one_line(line) for line in (found.text or "").split("\n")] if found else []
     paragraphs = [line for line in paragraphs if line]
     if paragraphs and title and paragraphs[0] == title:
         paragraphs = paragraphs[1:]  # the headline, repeated as the body's first line
