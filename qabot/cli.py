@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+# What `--ray` with no address stands for: a Ray instance started here.
+LOCAL_RAY = "local"
 
 DESCRIPTION = """\
 Ask questions about the articles in a seeds folder. Every answer is one
@@ -54,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(index)
     index.add_argument("--force", action="store_true", help="re-embed everything")
     index.add_argument("--json", action="store_true", help="print one JSON object with the counts")
+    index.add_argument("--ray", nargs="?", const=LOCAL_RAY, metavar="ADDRESS",
+                       help="embed on a Ray cluster at ADDRESS (ray://HOST:10001 or HOST:6379), or with no "
+                            "ADDRESS on a Ray instance started on this machine; the index is the same "
+                            "(needs the extra: pip install -e '.[ray]')")
+    index.add_argument("--ray-workers", type=_positive, metavar="N",
+                       help="Ray workers, one model each (default: one per CPU of the cluster)")
 
     from qabot.pages.command import add_add_command
 
@@ -147,9 +155,14 @@ def index_articles(args: argparse.Namespace) -> dict:
 
     model = BundledModel()
     force = getattr(args, "force", False)  # `qabot add` has no --force
-    with ProgressBar("Embedding", enabled=not args.json) as bar:
-        report = update_index(args.seeds, args.index, model, force=force, progress=bar.update,
-                              notice=stderr_notice)
+    embedder = _ray_embedder(args) or model
+    try:
+        with ProgressBar("Embedding", enabled=not args.json) as bar:
+            report = update_index(args.seeds, args.index, embedder, force=force, progress=bar.update,
+                                  notice=stderr_notice)
+    finally:
+        if embedder is not model:
+            embedder.close()
     _refresh_fast_path(model, onnx_folder(args.index), force, quiet=args.json)
     if not args.json:
         state = "updated" if report.changed else "already up to date"
@@ -158,6 +171,31 @@ def index_articles(args: argparse.Namespace) -> dict:
               f"({plural(report.texts_embedded, 'text')} in all), {report.reused} reused, "
               f"{report.removed} removed ({report.seconds:.1f} s)")
     return report.to_json()
+
+
+def _ray_embedder(args: argparse.Namespace):
+    """The Ray embedder `--ray` asks for, or None (Ray is imported only then)."""
+    address = getattr(args, "ray", None)  # `qabot add` has no --ray
+    if address is None:
+        return None
+    from qabot.ray_embedder import RayEmbedder
+
+    if not args.json:
+        stderr_notice("starting Ray on this machine" if address == LOCAL_RAY else f"connecting to Ray at {address}")
+    embedder = RayEmbedder(None if address == LOCAL_RAY else address, args.ray_workers)
+    if not args.json:
+        stderr_notice(f"embedding on {embedder.workers} Ray worker{'s' if embedder.workers != 1 else ''}")
+    return embedder
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
 
 
 def question_problem(question: str) -> str | None:

@@ -201,7 +201,7 @@ def test_an_index_path_that_cannot_be_created_as_a_subprocess_exits_2(tmp_path):
 
 def test_help_does_not_import_heavy_modules(tmp_path):
     code = ("import sys, qabot.cli; qabot.cli.build_parser(); "
-            "heavy = ('torch', 'faiss', 'sentence_transformers', 'bm25s', 'textual', 'trafilatura'); "
+            "heavy = ('torch', 'faiss', 'sentence_transformers', 'bm25s', 'textual', 'trafilatura', 'ray', 'pymilvus'); "
             "print(sorted(m for m in heavy if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
