@@ -10,6 +10,7 @@ when ``--ray`` is given (``pip install -e '.[ray]'``).
 
 from __future__ import annotations
 
+import re
 import socket
 from typing import Sequence
 from urllib.parse import urlsplit
@@ -25,6 +26,11 @@ PIECE = 128
 # Seconds to wait for a cluster's port before saying it cannot be reached
 # (Ray itself retries for minutes).
 CONNECT_SECONDS = 5.0
+# Seconds the workers may take to load the model before the build begins.
+READY_SECONDS = 300.0
+
+
+_COLOURS = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class RayUnavailableError(QabotError):
@@ -63,6 +69,7 @@ class RayEmbedder:
             raise RayUnavailableError(
                 "--ray needs Ray, an optional extra: pip install -e '.[ray]'") from error
         self._ray = ray
+        self._workers: list = []
         self._started = not ray.is_initialized()
         if self._started and address is not None:
             _check_reachable(address)
@@ -73,16 +80,32 @@ class RayEmbedder:
                          runtime_env={"env_vars": {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}})
             except Exception as error:  # noqa: BLE001 - Ray raises many kinds for an unreachable cluster
                 where = f"the Ray cluster at {address}" if address else "a local Ray instance"
-                raise RayUnavailableError(f"could not start or reach {where}: {error}") from error
-        count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+                raise RayUnavailableError(f"could not start or reach {where}: {_cause(error)}") from error
+        try:
+            self._start_workers(workers)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start_workers(self, workers: int | None) -> None:
+        """Start the workers and wait until each has loaded the model: a
+        worker asked for and never given a CPU would wait for ever."""
+        ray = self._ray
+        free = int(ray.available_resources().get("CPU", 0))
+        count = workers or max(1, free)
+        if count > free:
+            raise RayUnavailableError(f"the Ray cluster has {free} free CPU{'s' if free != 1 else ''}; "
+                                      f"ask for at most that many workers (--ray-workers)")
         remote = ray.remote(num_cpus=1)(EmbeddingWorker)
         self._workers = [remote.remote() for _ in range(count)]
-        try:  # every worker has loaded the model before the build begins
-            ray.get([worker.dimension.remote() for worker in self._workers])
-        except Exception as error:  # noqa: BLE001 - a worker's failure, whatever it was
-            self.close()
+        try:
+            ray.get([worker.dimension.remote() for worker in self._workers], timeout=READY_SECONDS)
+        except ray.exceptions.GetTimeoutError as error:
+            raise RayUnavailableError(f"the Ray workers did not load the model within {READY_SECONDS:.0f} s") \
+                from error
+        except ray.exceptions.RayError as error:
             raise RayUnavailableError(f"the Ray workers could not load the model (is qabot installed "
-                                      f"on every node?): {error}") from error
+                                      f"on every node?): {_cause(error)}") from error
 
     @property
     def workers(self) -> int:
@@ -107,7 +130,10 @@ class RayEmbedder:
                 running[worker.encode.remote(pieces[number])] = (number, worker)
             done, _ = ray.wait(list(running), num_returns=1)
             number, worker = running.pop(done[0])
-            results[number] = ray.get(done[0])
+            try:
+                results[number] = ray.get(done[0])
+            except ray.exceptions.RayError as error:
+                raise RayUnavailableError(f"a Ray worker failed: {_cause(error)}") from error
             idle.append(worker)
             if progress:
                 progress(len(pieces[number]))
@@ -116,7 +142,10 @@ class RayEmbedder:
     def close(self) -> None:
         """Let the workers go, and stop Ray if this embedder started it."""
         for worker in self._workers:
-            self._ray.kill(worker)
+            try:
+                self._ray.kill(worker)
+            except Exception:  # noqa: BLE001 - gone already, or Ray is going down
+                pass
         self._workers = []
         if self._started and self._ray.is_initialized():
             self._ray.shutdown()
@@ -138,3 +167,11 @@ def _check_reachable(address: str) -> None:
         socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
     except OSError as error:
         raise RayUnavailableError(f"could not reach the Ray cluster at {address}: {error.strerror or error}") from error
+
+
+def _cause(error: BaseException) -> str:
+    """The last line of what went wrong, without the remote traceback Ray
+    wraps around a worker's error or the colours it adds."""
+    cause = getattr(error, "cause", None) or error
+    lines = [line.strip() for line in _COLOURS.sub("", str(cause)).splitlines() if line.strip()]
+    return lines[-1] if lines else type(cause).__name__

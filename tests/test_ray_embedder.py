@@ -36,9 +36,14 @@ def test_a_build_on_local_ray_is_the_build_in_this_process(tmp_path, cli, shared
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     # Small pieces, so that both workers take several and order matters.
     monkeypatch.setattr(qabot.ray_embedder, "PIECE", 4)
+    pieces = []
+    encode = qabot.ray_embedder.RayEmbedder.encode
+    monkeypatch.setattr(qabot.ray_embedder.RayEmbedder, "encode",
+                        lambda self, texts, progress=None: pieces.append(len(texts)) or encode(self, texts, progress))
     plain = cli("index", "--seeds", seeds, "--index", tmp_path / "plain", "--json")
     on_ray = cli("index", "--seeds", seeds, "--index", tmp_path / "ray", "--ray", "--ray-workers", "2", "--json")
     assert plain.code == 0 and on_ray.code == 0, on_ray.err
+    assert sum(pieces) == json.loads(on_ray.out)["texts_embedded"]  # every text went through Ray
     counts = [{k: v for k, v in json.loads(r.out).items() if k != "seconds"} for r in (plain, on_ray)]
     assert counts[0] == counts[1] and counts[0]["texts_embedded"] > 3 * 4
     first, second = Index.load(tmp_path / "plain"), Index.load(tmp_path / "ray")
@@ -75,3 +80,28 @@ def test_a_cluster_that_cannot_be_reached_is_a_clear_error_at_once(tmp_path, cli
 def test_ray_workers_must_be_a_positive_number(cli, workers):
     result = cli("index", "--ray", "--ray-workers", workers)
     assert result.code == 2 and "--ray-workers" in result.err
+
+
+@pytest.mark.model
+def test_a_worker_that_fails_is_a_clear_error_and_ray_stops():
+    pytest.importorskip("ray")
+    import ray
+
+    embedder = qabot.ray_embedder.RayEmbedder(None, 1)
+    try:
+        with pytest.raises(qabot.ray_embedder.RayUnavailableError, match="^a Ray worker failed: ") as caught:
+            embedder.encode(["a sentence", None])  # the model cannot read None
+        assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)
+    finally:
+        embedder.close()
+    assert not ray.is_initialized()
+
+
+def test_more_workers_than_free_cpus_is_an_error_not_a_wait(tmp_path, cli, no_model):
+    pytest.importorskip("ray")
+    import ray
+
+    seeds = write_seeds(tmp_path / "seeds", ARTICLES)
+    result = cli("index", "--seeds", seeds, "--index", tmp_path / "index", "--ray", "--ray-workers", "4096")
+    assert result.code == 2 and "free CPU" in result.err and "--ray-workers" in result.err, result.err
+    assert not (tmp_path / "index").exists() and not ray.is_initialized()
