@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "ADDRESS on a Ray instance started on this machine; the index is the same "
                             "(needs the extra: pip install -e '.[ray]')")
     index.add_argument("--ray-workers", type=_positive, metavar="N",
-                       help="Ray workers, one model each (default: one per CPU of the cluster)")
+                       help="Ray workers, one model and one CPU each (default: one per free CPU of the cluster)")
 
     from qabot.pages.command import add_add_command
 
