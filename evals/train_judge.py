@@ -176,8 +176,23 @@ def open_answerer(cache: Path, name: str, text: str, embedder):
     return Bot.open(seeds, cache / key / "index", embedder).answerer
 
 
-def measure_all(folder: Path, cache: Path, embedder, rng: random.Random) -> list[Row]:
-    rows = []
+@dataclass
+class Asked:
+    """One question of the data recipe, with the answerer it is asked of."""
+
+    answerer: object
+    question: str
+    answers: list[str]
+    group: str  # the article's title
+    source: str
+    kind: str
+    size: str
+
+
+def asked_questions(folder: Path, cache: Path, embedder, rng: random.Random):
+    """Every question of the recipe (see the docstring), in a fixed order:
+    per file, article and document, its paragraphs' questions then their
+    rule-made near-misses."""
     for source, file in (("v2-style", "squad-v2-style-half-a-foreign.json"), ("v2.0", "squad-v2.0-dev-half-a.json")):
         articles = squad_articles(folder / file)
         made = near_misses(articles, rng) if source == "v2-style" else []
@@ -190,11 +205,15 @@ def measure_all(folder: Path, cache: Path, embedder, rng: random.Random) -> list
                         kind = ("foreign" if str(qa["id"]).endswith("-foreign") else "adversarial") \
                             if impossible else "answerable"
                         answers = [a["text"] for a in qa["answers"]]
-                        rows.append(measure(answerer, qa["question"], answers, title, source, kind, size))
+                        yield Asked(answerer, qa["question"], answers, title, source, kind, size)
                     for _, _, question, how in (m for m in made if m[:2] == (number, p_number)):
-                        rows.append(measure(answerer, question, [], title, f"near-miss by {how}", "near-miss", size))
-            print(f"{source}: measured {article['title']}", file=sys.stderr, flush=True)
-    return rows
+                        yield Asked(answerer, question, [], title, f"near-miss by {how}", "near-miss", size)
+            print(f"{source}: asked {article['title']}", file=sys.stderr, flush=True)
+
+
+def measure_all(folder: Path, cache: Path, embedder, rng: random.Random) -> list[Row]:
+    return [measure(a.answerer, a.question, a.answers, a.group, a.source, a.kind, a.size)
+            for a in asked_questions(folder, cache, embedder, rng)]
 
 
 def save_rows(rows: list[Row], path: Path) -> None:

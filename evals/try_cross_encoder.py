@@ -52,29 +52,17 @@ SORTED_BATCHES = 50  # batches shuffled together, then sorted by length (less pa
 def best_sentences(folder: Path, cache: Path, embedder, rows) -> list[dict]:
     """Per judge row (same order): its three best-ranked sentences, which
     hold a gold answer, and a sentence that does when none of them does."""
-    rng = random.Random(train_judge.SEED)
     found = []
-    for source, file in (("v2-style", "squad-v2-style-half-a-foreign.json"), ("v2.0", "squad-v2.0-dev-half-a.json")):
-        articles = train_judge.squad_articles(folder / file)
-        made = train_judge.near_misses(articles, rng) if source == "v2-style" else []
-        for number, article in enumerate(articles):
-            for _, _, text, paragraphs in train_judge.documents_of(article):
-                answerer = train_judge.open_answerer(cache, f"{number:03d}", text, embedder)
-                asked = []
-                for p_number in paragraphs:
-                    for qa in article["paragraphs"][p_number]["qas"]:
-                        impossible = qa.get("is_impossible", False)
-                        asked.append((qa["question"], [a["text"] for a in qa["answers"]], not impossible))
-                    asked += [(q, [], False) for _, _, q, _ in (m for m in made if m[:2] == (number, p_number))]
-                for question, answers, answerable in asked:
-                    ranked, _ = answerer.rank(answerer.evidence(question))
-                    texts = [answerer.index.sentences[int(i)].text for i in ranked[:3]]
-                    right = [answerable and holds_answer(t, answers) for t in texts]
-                    gold = None
-                    if answerable and not any(right):
-                        gold = next((s.text for s in answerer.index.sentences if holds_answer(s.text, answers)), None)
-                    found.append({"question": question, "sentences": texts, "right": right, "gold": gold})
-            print(f"{source}: ranked {article['title']}", file=sys.stderr, flush=True)
+    for asked in train_judge.asked_questions(folder, cache, embedder, random.Random(train_judge.SEED)):
+        answerer, answers = asked.answerer, asked.answers
+        answerable = asked.kind == "answerable"
+        ranked, _ = answerer.rank(answerer.evidence(asked.question))
+        texts = [answerer.index.sentences[int(i)].text for i in ranked[:3]]
+        right = [answerable and holds_answer(t, answers) for t in texts]
+        gold = None
+        if answerable and not any(right):
+            gold = next((s.text for s in answerer.index.sentences if holds_answer(s.text, answers)), None)
+        found.append({"question": asked.question, "sentences": texts, "right": right, "gold": gold})
     if [f["question"] for f in found] != [r.question for r in rows]:
         raise SystemExit("the rows were measured from other data; make them again (delete ROWS.json)")
     return found
