@@ -20,6 +20,7 @@ from qabot.fast_encoder import onnx_folder
 from qabot.index import Index, check_file_sizes, read_manifest
 from qabot.pages.extract import is_page
 from qabot.storage import readable_folder, refuse_non_folder
+from qabot.stores import StoreAddress, open_store, sync_store
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_INDEX = Path("embeddings")
@@ -41,13 +42,13 @@ def index_state(seeds: Path, folder: Path, embedder: Embedder) -> str:
     return "fresh" if is_fresh(manifest, seeds, embedder) else "stale"
 
 
-def _load(folder: Path, embedder: Embedder) -> Index:
-    return Index.load(folder, model_name=embedder.name, dimension=embedder.dimension)
+def _load(folder: Path, embedder: Embedder, store=None) -> Index:
+    return Index.load(folder, model_name=embedder.name, dimension=embedder.dimension, store=store)
 
 
 def load_fresh_index(
     seeds: Path, folder: Path, embedder: Embedder,
-    notice: Notice | None = None, progress: BuildProgress | None = None,
+    notice: Notice | None = None, progress: BuildProgress | None = None, store=None,
 ) -> tuple[Index, BuildReport | None, str | None]:
     """The index of ``seeds``, first updated if it is missing, damaged or
     stale (``notice`` is told why); the build report, or None if none ran;
@@ -56,14 +57,26 @@ def load_fresh_index(
     A stale index that cannot be updated (an article that cannot be read, a
     folder that cannot be written) still answers: ``notice`` hears what is
     wrong. A missing or damaged one cannot, and the error is raised.
+
+    With a Milvus ``store`` (see :mod:`qabot.stores`), a build copies its new
+    segments there before the new index replaces the old, and the store is
+    brought in step with the index before it is searched.
     """
+    index, report, stale_because = _fresh_index(seeds, folder, embedder, notice, progress, store)
+    if store is not None:
+        sync_store(store, folder, progress, notice)
+    return index, report, stale_because
+
+
+def _fresh_index(seeds: Path, folder: Path, embedder: Embedder, notice: Notice | None,
+                 progress: BuildProgress | None, store) -> tuple[Index, BuildReport | None, str | None]:
     refuse_non_folder(folder)
     article_paths(seeds)  # no articles: say so before talking of the index
     damaged = False
     try:
         manifest = read_manifest(folder)
         if is_fresh(manifest, seeds, embedder):
-            return _load(folder, embedder), None, None
+            return _load(folder, embedder, store), None, None
         reason = (f"articles in {str(seeds)!r} changed; updating the index" if is_current_layout(manifest)
                   else "the index is in an older layout; rewriting it once (nothing is re-embedded)")
     except IndexLoadError as error:
@@ -73,12 +86,13 @@ def load_fresh_index(
     if notice:
         notice(reason)
     try:
-        report = update_index(seeds, folder, embedder, progress=progress, verify=damaged, notice=notice)
+        report = update_index(seeds, folder, embedder, progress=progress, verify=damaged, notice=notice,
+                              before_switch=store.add if store is not None else None)
     except (ArticleError, IndexWriteError) as error:
         if damaged:
             raise
         try:
-            index = _load(folder, embedder)
+            index = _load(folder, embedder, store)
         except IndexLoadError:
             if not is_current_layout(read_manifest(folder)):
                 raise IndexLoadError(f"{error}; the index must be rewritten once in the new layout before it "
@@ -87,7 +101,7 @@ def load_fresh_index(
         if notice:
             notice(f"cannot update the index: {error}; answering from the previous index")
         return index, None, str(error)
-    return _load(folder, embedder), report, None
+    return _load(folder, embedder, store), report, None
 
 
 @dataclass
@@ -102,6 +116,8 @@ class Bot:
     # Why the index is out of date, when it could not be updated.
     stale_because: str | None = None
     notice: Notice | None = None
+    # The Milvus store questions search (qabot.stores), or None.
+    store: object | None = None
     # One rebuild at a time in this process (the chat window's worker, or a
     # question that found the index out of date), each swapping in its index.
     _rebuilding: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -116,16 +132,20 @@ class Bot:
         progress: BuildProgress | None = None,
         mode: str = "hybrid",
         weights: Weights = Weights(),
+        store: StoreAddress | None = None,
     ) -> "Bot":
         """Load the index, first updating it if the articles changed or it is
-        missing or damaged (``notice`` is told why)."""
+        missing or damaged (``notice`` is told why). With a ``store``,
+        questions search the Milvus store there (kept in step with the
+        index; StoreError when it cannot be used)."""
         embedder = embedder or BundledModel()
-        index, report, stale_because = load_fresh_index(seeds, folder, embedder, notice, progress)
+        opened = open_store(store, embedder.dimension) if store is not None else None
+        index, report, stale_because = load_fresh_index(seeds, folder, embedder, notice, progress, opened)
         attach = getattr(embedder, "attach_fast_path", None)
         if attach is not None:
             attach(onnx_folder(folder))
         answerer = Answerer(index, embedder, seeds, mode=mode, weights=weights)
-        return cls(seeds, folder, embedder, answerer, report, stale_because, notice)
+        return cls(seeds, folder, embedder, answerer, report, stale_because, notice, opened)
 
     def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
         """Answer ``question``. A record that is not its article's text
@@ -162,9 +182,13 @@ class Bot:
         """Update the index from the articles and swap it in for answering
         (``verify``: check every index file's content first)."""
         with self._rebuilding:
+            store = self.store
             report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress,
-                                  verify=verify, notice=self.notice)
-            index = _load(self.folder, self.embedder)
+                                  verify=verify, notice=self.notice,
+                                  before_switch=store.add if store is not None else None)
+            if store is not None:
+                sync_store(store, self.folder, progress, self.notice)
+            index = _load(self.folder, self.embedder, store)
             self.answerer = Answerer(index, self.embedder, self.seeds,
                                      mode=self.answerer.mode, weights=self.answerer.weights)
             self.last_build = report

@@ -35,6 +35,8 @@ from qabot.vectors import EXACT
 # progress(stage, done, total): stage is "embedding", then "search graph of
 # <set>" for a large set; called as work is done.
 BuildProgress = Callable[[str, int, int], None]
+# before_switch(staging folder, its manifest, progress): see update_index.
+BeforeSwitch = Callable[[Path, dict, "BuildProgress | None"], None]
 # A build carries over at most this many segments (besides its new one).
 MAX_SEGMENTS = 8
 # A segment is folded into the new one once fewer of its rows are live.
@@ -324,6 +326,7 @@ def update_index(
     progress: BuildProgress | None = None,
     verify: bool = False,
     notice: Callable[[str], None] | None = None,
+    before_switch: BeforeSwitch | None = None,
 ) -> BuildReport:
     """Bring the index in ``folder`` up to date with the articles in ``seeds``.
 
@@ -334,11 +337,13 @@ def update_index(
     the articles and every file has its recorded size; with ``verify`` the
     index must also load and every file hold its recorded content (a reader
     that found damage asks for this). ``notice`` hears of a wait for
-    another build. A folder that cannot be written is an IndexWriteError
-    naming it.
+    another build. ``before_switch(staging, manifest, progress)`` runs once
+    the new index is written in ``staging`` and before it replaces the old
+    one (a store copies the new segments then); if it raises, the old index
+    stays. A folder that cannot be written is an IndexWriteError naming it.
     """
     try:
-        return _update(seeds, folder, embedder, force, progress, verify, notice)
+        return _update(seeds, folder, embedder, force, progress, verify, notice, before_switch)
     except OSError as error:
         raise IndexWriteError(
             f"cannot write the index {str(folder)!r} ({error.strerror or error}): make "
@@ -367,7 +372,7 @@ def _with_kept_text(article: Article, folder: Path, manifest: dict) -> Article:
 
 
 def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress: BuildProgress | None,
-            verify: bool, notice: Callable[[str], None] | None) -> BuildReport:
+            verify: bool, notice: Callable[[str], None] | None, before_switch: BeforeSwitch | None) -> BuildReport:
     began = time.perf_counter()
     refuse_non_folder(folder)
     with build_lock(folder, waiting=notice):
@@ -412,7 +417,8 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
                 cache.clear()
             vectors, texts_embedded = _embed(embedding_texts(records.passages, records.sentences), reuse, embedder,
                                              progress, cache, scratch, opened)
-            new_manifest = _write(folder, manifest, plan, records, files, skipped, vectors, embedder, progress)
+            new_manifest = _write(folder, manifest, plan, records, files, skipped, vectors, embedder, progress,
+                                  before_switch)
         cache.clear()
         old_passages = Counter(h for entry in manifest.get("files", {}).values() for h in entry["passages"])
         removed = old_passages - Counter(h for entry in new_manifest["files"].values() for h in entry["passages"])
@@ -426,7 +432,7 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
 
 
 def _write(folder: Path, manifest: dict, plan: Plan, records: NewRecords, files, skipped, vectors, embedder,
-           progress: BuildProgress | None) -> dict:
+           progress: BuildProgress | None, before_switch: BeforeSwitch | None) -> dict:
     """Swap in a new index folder: the kept segments linked from the old
     one, a new segment for the rebuilt articles; return its manifest."""
     segments = {name: manifest["segments"][name] for name in plan.kept_segments}
@@ -457,4 +463,6 @@ def _write(folder: Path, manifest: dict, plan: Plan, records: NewRecords, files,
             "skipped": dict(sorted(skipped.items())),
         }
         write_json(staging / MANIFEST, new_manifest)
+        if before_switch:
+            before_switch(staging, new_manifest, progress)
     return new_manifest

@@ -29,6 +29,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="folder of .txt/.md/.html articles (default: seeds)")
     parser.add_argument("--index", type=Path, default=Path("embeddings"), metavar="DIR",
                         help="folder holding the index (default: embeddings)")
+    from qabot.stores import STORE_HELP
+
+    parser.add_argument("--store", metavar="STORE", help=STORE_HELP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,10 +115,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from qabot.stores import store_from
+
+    args.store = store_from(args.store)  # a bad address fails here, before any work
     if args.command in (None, "chat"):
         from qabot.tui.app import run_chat
 
-        return run_chat(args.seeds, args.index, args.exports)
+        return run_chat(args.seeds, args.index, args.exports, store=args.store)
     if args.command == "index":
         return cmd_index(args)
     if args.command == "ask":
@@ -151,18 +157,24 @@ def index_articles(args: argparse.Namespace) -> dict:
     from qabot.embedder import BundledModel
     from qabot.fast_encoder import onnx_folder
     from qabot.progress import ProgressBar
+    from qabot.stores import sync_store
     from qabot.wording import plural
 
     model = BundledModel()
     force = getattr(args, "force", False)  # `qabot add` has no --force
+    store = _open_store(args, model.dimension)
     embedder = _ray_embedder(args) or model
     try:
         with ProgressBar("Embedding", enabled=not args.json) as bar:
             report = update_index(args.seeds, args.index, embedder, force=force, progress=bar.update,
-                                  notice=stderr_notice)
+                                  notice=stderr_notice, before_switch=store.add if store else None)
+            if store is not None:
+                sync_store(store, args.index, bar.update, None if args.json else stderr_notice)
     finally:
         if embedder is not model:
             embedder.close()
+        if store is not None:
+            store.close()
     _refresh_fast_path(model, onnx_folder(args.index), force, quiet=args.json)
     if not args.json:
         state = "updated" if report.changed else "already up to date"
@@ -171,6 +183,17 @@ def index_articles(args: argparse.Namespace) -> dict:
               f"({plural(report.texts_embedded, 'text')} in all), {report.reused} reused, "
               f"{report.removed} removed ({report.seconds:.1f} s)")
     return report.to_json()
+
+
+def _open_store(args: argparse.Namespace, dimension: int):
+    """The Milvus store ``--store`` names, connected, or None."""
+    if args.store is None:
+        return None
+    from qabot.stores import open_store
+
+    if not args.json:
+        stderr_notice(f"keeping the Milvus store {args.store} in step with the index")
+    return open_store(args.store, dimension)
 
 
 def _ray_embedder(args: argparse.Namespace):
@@ -259,7 +282,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _bad_question(question, problem, args.json)
         return EXIT_USAGE
     with ProgressBar("Updating index", enabled=not args.json) as bar:
-        bot = Bot.open(args.seeds, args.index, notice=stderr_notice, progress=bar.update)
+        bot = Bot.open(args.seeds, args.index, notice=stderr_notice, progress=bar.update, store=args.store)
     if not getattr(bot.embedder, "has_fast_path", True):
         from qabot.fast_encoder import onnx_folder
 

@@ -36,3 +36,8 @@ class IndexWriteError(QabotError):
 
 class PageError(QabotError):
     """A web page cannot be fetched, or holds no article text."""
+
+
+class StoreError(QabotError):
+    """A Milvus store cannot be used: its extra is missing, it cannot be
+    reached, or it does not hold this index."""

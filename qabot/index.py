@@ -36,6 +36,7 @@ from qabot.segments import (
     is_segment_name, load_segment, page_file, segment_files,
 )
 from qabot.storage import readable_folder
+from qabot.stores import segment_number, split_keys
 from qabot.vectors import SEARCH_KINDS
 
 FORMAT = 2
@@ -264,6 +265,9 @@ class Index:
     segments: list[LoadedSegment]
     passage_bm25: Bm25
     sentence_bm25: Bm25
+    # A Milvus store (qabot.stores) the first stage searches instead of
+    # the segments' own vectors, or None.
+    store: object | None = None
 
     @property
     def model_name(self) -> str:
@@ -278,14 +282,19 @@ class Index:
         return {name: entry["title"] for name, entry in self.manifest["files"].items()}
 
     @classmethod
-    def load(cls, folder: Path, model_name: str | None = None, dimension: int | None = None) -> "Index":
+    def load(cls, folder: Path, model_name: str | None = None, dimension: int | None = None,
+             store=None) -> "Index":
         """Read the index in ``folder``; IndexLoadError if it is incomplete,
         corrupt, or built with another model than ``model_name`` or with
-        vectors of another size than ``dimension``."""
+        vectors of another size than ``dimension``. With a ``store``, the
+        searches of the first stage go there, and the segments' search
+        graphs are not read."""
         try:
             source = readable_folder(folder)
             manifest = read_manifest(source)
-            return cls._load(folder, source, manifest, model_name, dimension)
+            index = cls._load(folder, source, manifest, model_name, dimension, graphs=store is None)
+            index.store = store
+            return index
         except IndexLoadError:
             raise
         except Exception as error:  # noqa: BLE001 - whatever a damaged file makes a reader raise
@@ -293,7 +302,7 @@ class Index:
 
     @classmethod
     def _load(cls, folder: Path, source: Path, manifest: dict, model_name: str | None,
-              dimension: int | None) -> "Index":
+              dimension: int | None, graphs: bool = True) -> "Index":
         """The index whose files are in ``source`` (``folder``, or the
         previous index while a build swaps ``folder``)."""
         model = manifest["model"]
@@ -312,7 +321,7 @@ class Index:
         first = {records: 0 for records in RECORD_SETS}
         for name, live in live_rows(manifest).items():
             segments.append(load_segment(source / SEGMENTS / name, name, manifest["segments"][name], live,
-                                         dict(first), model["dimension"]))
+                                         dict(first), model["dimension"], graphs))
             first = {records: first[records] + len(live[records]) for records in RECORD_SETS}
         return cls(
             folder=folder, manifest=manifest, passages=RecordList("passages", segments),
@@ -343,8 +352,12 @@ class Index:
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         scores = np.full((len(vectors), k), -np.inf, dtype=np.float32)
         ids = np.full((len(vectors), k), -1, dtype=np.int64)
+        in_store = self.store is not None and not exact
         for row, vector in enumerate(vectors):
-            found_scores, found_ids = self._search_one(which, vector, k, exact)
+            if in_store:
+                found_scores, found_ids = self._search_store(which, vector, k)
+            else:
+                found_scores, found_ids = self._search_one(which, vector, k, exact)
             scores[row, :len(found_ids)] = found_scores
             ids[row, :len(found_ids)] = found_ids
         return scores, ids
@@ -363,6 +376,40 @@ class Index:
         ids = np.concatenate(found_ids) if found_ids else np.zeros(0, np.int64)
         best = np.argsort(-scores, kind="stable")[:k]
         return scores[best], ids[best]
+
+    def _search_store(self, which: str, vector: np.ndarray, k: int):
+        records = RECORDS_OF[which]
+        scores, keys = self.store.nearest(records, vector, k + self.dead_rows(records), self.segment_numbers)
+        ids = self.numbers_of(records, keys)
+        return scores[ids >= 0][:k], ids[ids >= 0][:k]
+
+    def best_by_terms(self, records: str, question_terms: list[str], count: int) -> np.ndarray | None:
+        """Numbers of the ``count`` rows whose terms the store finds best
+        for ``question_terms``, or None when the index has no store."""
+        if self.store is None:
+            return None
+        keys = self.store.matching(records, question_terms, count + self.dead_rows(records), self.segment_numbers)
+        ids = self.numbers_of(records, keys)
+        return ids[ids >= 0][:count]
+
+    @cached_property
+    def segment_numbers(self) -> list[int]:
+        """The number in each segment's name (how a store keys its rows)."""
+        return [segment_number(segment.name) for segment in self.segments]
+
+    def dead_rows(self, records: str) -> int:
+        """Rows of the segments no longer live (a search asks for as many more)."""
+        return sum(len(s.numbers[records]) - len(s.live[records]) for s in self.segments)
+
+    def numbers_of(self, records: str, keys: np.ndarray) -> np.ndarray:
+        """The number in the whole index of each store key (see
+        qabot.stores.row_key); -1 for a row not live here."""
+        owners, rows = split_keys(keys)
+        found = np.full(len(keys), -1, dtype=np.int64)
+        for number, segment in zip(self.segment_numbers, self.segments):
+            mine = np.flatnonzero((owners == number) & (rows < len(segment.numbers[records])))
+            found[mine] = segment.numbers[records][rows[mine]]
+        return found
 
     def vectors_of(self, which: str, ids) -> np.ndarray:
         """The stored vectors of rows ``ids`` (numbers in the whole index)."""

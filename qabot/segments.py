@@ -24,7 +24,7 @@ import numpy as np
 from qabot.columns import RecordColumns, column_files, record_from, write_columns
 from qabot.lexical import TERM_FILES, TermCounts
 from qabot.records import Passage, Sentence
-from qabot.vectors import HNSW, VectorStore, search_kind, vector_files, write_vectors
+from qabot.vectors import EXACT, HNSW, VectorStore, search_kind, vector_files, write_vectors
 
 SEGMENTS = "segments"
 VECTOR_SETS = ("passages", "sentences", "windows")
@@ -187,9 +187,11 @@ class LoadedSegment:
 
 
 def load_segment(folder: Path, name: str, entry: dict, live: dict[str, np.ndarray],
-                 first: dict[str, int], dimension: int) -> LoadedSegment:
+                 first: dict[str, int], dimension: int, graphs: bool = True) -> LoadedSegment:
     """Open one segment whose ``live`` rows get numbers from ``first`` on
-    (nothing is parsed: records and vectors are memory-mapped). ValueError
+    (nothing is parsed: records and vectors are memory-mapped; the search
+    graphs' links are read unless not ``graphs``: then sets are only
+    scanned, when asked for exact search). ValueError
     when its files do not fit its manifest entry, or it is an older segment
     without columns."""
     if not has_columns(entry):
@@ -200,7 +202,7 @@ def load_segment(folder: Path, name: str, entry: dict, live: dict[str, np.ndarra
         numbers[records][live[records]] = np.arange(first[records], first[records] + len(live[records]))
     columns = {records: RecordColumns.load(folder, records, entry[records]) for records in RECORD_SETS}
     stores = {
-        vector_set: VectorStore.load(folder, vector_set, entry["search"][vector_set],
+        vector_set: VectorStore.load(folder, vector_set, entry["search"][vector_set] if graphs else EXACT,
                                      entry[RECORDS_OF[vector_set]], dimension)
         for vector_set in VECTOR_SETS
     }

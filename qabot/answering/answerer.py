@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from qabot.answering.answer import Answer, Citation, ScoredPassage
-from qabot.answering.candidates import MODES, Hits, LexicalHits, dense_hits, first_stage, lexical_hits, top
+from qabot.answering.candidates import DENSE_HITS, MODES, Hits, LexicalHits, dense_hits, first_stage, lexical_hits, top
 from qabot.answering.features import Evidence, SentenceTerms, candidate_features, term_statistics
 from qabot.answering.judge import Judge, judge_features, load_judge
 from qabot.answering.missing import MissingTerms
@@ -97,9 +97,13 @@ class Answerer:
                         first.passages, first.sentences, first.scores, features)
 
     def _lexical(self, sentence_terms, passage_terms) -> tuple[LexicalHits, LexicalHits]:
-        """BM25 of the sentences and of the passages."""
-        return (lexical_hits(self.index.sentence_bm25, sentence_terms),
-                lexical_hits(self.index.passage_bm25, passage_terms))
+        """BM25 of the sentences and of the passages (among those a store
+        finds best, when the index has one)."""
+        index = self.index
+        return (lexical_hits(index.sentence_bm25, sentence_terms,
+                             among=index.best_by_terms("sentences", sentence_terms, DENSE_HITS)),
+                lexical_hits(index.passage_bm25, passage_terms,
+                             among=index.best_by_terms("passages", passage_terms, DENSE_HITS)))
 
     def rank(self, evidence: Evidence) -> tuple[np.ndarray, np.ndarray]:
         """Candidate sentence ids, best first, and their scores."""

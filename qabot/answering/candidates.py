@@ -118,10 +118,17 @@ class LexicalHits:
         return self.ids[:count]
 
 
-def lexical_hits(bm25: Bm25, query_terms, count: int = DENSE_HITS) -> LexicalHits:
-    """The question's BM25 over ``bm25``'s texts; the ``count`` best kept."""
+def lexical_hits(bm25: Bm25, query_terms, count: int = DENSE_HITS, among: np.ndarray | None = None) -> LexicalHits:
+    """The question's BM25 over ``bm25``'s texts; the ``count`` best kept.
+    ``among``: the texts a store found best (the rest are not looked at),
+    scored here as in the index folder."""
     match = bm25.match(query_terms)
-    ids, scores = match.found()
+    if among is None:
+        ids, scores = match.found()
+    else:
+        ids = np.asarray(among, dtype=np.int64)
+        scores = match.of(ids)
+        ids, scores = ids[scores > 0], scores[scores > 0]
     best = _best_positive(scores, count)
     most = float(scores[best[0]]) if len(best) else 0.0
     values = scores[best] / most if most > 0 else scores[best]

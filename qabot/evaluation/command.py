@@ -75,7 +75,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         model = BundledModel()
         model.attach_fast_path(onnx_folder(args.index))  # questions of every article, fast
         report = run_eval(questions, args.seeds, args.index, model,
-                          mode=args.mode, on_result=on_result, notice=stderr_notice)
+                          mode=args.mode, on_result=on_result, notice=stderr_notice, store=args.store)
     report["file"] = str(args.file)
     print(json.dumps(report) if args.json else table(report))
     status = 0

@@ -10,8 +10,10 @@ from typing import Callable, Iterable
 from qabot.answering import Answer, Weights
 from qabot.bot import Bot, Notice
 from qabot.embedder import Embedder
+from qabot.errors import StoreError
 from qabot.evaluation.datasets import Case, QuestionSet
 from qabot.evaluation.metrics import Outcome, holds_answer, summarize
+from qabot.stores import StoreAddress
 
 PASSAGES_SCORED = 5
 # on_result(case, answer, outcome): called after each question.
@@ -66,12 +68,17 @@ def run_eval(
     weights: Weights = Weights(),
     on_result: OnResult | None = None,
     notice: Notice | None = None,
+    store: StoreAddress | None = None,
 ) -> dict:
     """Metrics for ``questions``. SQuAD articles each get a temporary index;
-    JSON Lines questions are asked of ``seeds`` through ``index``."""
+    JSON Lines questions are asked of ``seeds`` through ``index`` (and
+    ``store``, a Milvus store, when given)."""
     began = time.perf_counter()
+    if questions.documents and store is not None:
+        raise StoreError("SQuAD files are scored on a temporary index per article, never in a store: "
+                         "leave out --store (and $QABOT_STORE) for them")
     if not questions.documents:
-        bot = Bot.open(seeds, index, embedder, notice=notice, mode=mode, weights=weights)
+        bot = Bot.open(seeds, index, embedder, notice=notice, mode=mode, weights=weights, store=store)
         outcomes = _ask_all(bot, questions.cases, on_result)
     else:
         outcomes = []

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from qabot.bot import Bot
     from qabot.conversation import Conversation
     from qabot.embedder import Embedder
+    from qabot.stores import StoreAddress
 
 # Seconds between two looks at the articles' modification times and sizes.
 WATCH_INTERVAL = 2.0
@@ -74,8 +75,10 @@ class QabotApp(App):
     ]
 
     def __init__(self, seeds: Path, index: Path, embedder: "Embedder | None" = None,
-                 watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS) -> None:
+                 watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS,
+                 store: "StoreAddress | None" = None) -> None:
         super().__init__()
+        self.store = store
         self.exports = Path(exports)
         self.seeds = Path(seeds)
         self.index_folder = Path(index)
@@ -175,7 +178,7 @@ class QabotApp(App):
             bot = Bot.open(
                 self.seeds, self.index_folder, embedder=self.embedder,
                 notice=lambda message: self.post_message(IndexNotice(message)),
-                progress=self._progress,
+                progress=self._progress, store=self.store,
             )
             bot.embedder.encode(["qabot is warming up"])  # load the model now, not on the first question
         except Exception as error:  # shown in the window, never as a traceback
@@ -481,7 +484,8 @@ def _free_path(folder: Path, stamp: str) -> Path:
 
 
 def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
-             watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS) -> QabotApp:
+             watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS,
+             store: "StoreAddress | None" = None) -> QabotApp:
     """The chat app over ``seeds`` and ``index``, as the CLI and the tests build it.
 
     Args:
@@ -490,13 +494,15 @@ def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
         embedder: what turns text into vectors; the bundled model by default.
         watch_interval: seconds between looks for changed articles; 0 never looks.
         exports: folder the conversation is saved into (ctrl+s).
+        store: a Milvus store questions search (see qabot.stores), or None.
     """
     return QabotApp(Path(seeds), Path(index), embedder=embedder, watch_interval=watch_interval,
-                    exports=exports)
+                    exports=exports, store=store)
 
 
-def run_chat(seeds: Path, index: Path, exports: Path = DEFAULT_EXPORTS) -> int:
+def run_chat(seeds: Path, index: Path, exports: Path = DEFAULT_EXPORTS,
+             store: "StoreAddress | None" = None) -> int:
     """Run the chat in the terminal; the exit code."""
-    app = make_app(seeds, index, exports=exports)
+    app = make_app(seeds, index, exports=exports, store=store)
     run_without_waiting(app)
     return app.return_code or 0

@@ -1,0 +1,130 @@
+"""Where the first stage searches: the index folder itself (the default), or
+a Milvus store holding a copy of its searched vectors and terms.
+
+The index folder stays the record of truth either way (records, vectors,
+term counts, the manifest); a store only answers "which rows are nearest to
+this vector" and "which rows match these terms best", and qabot scores
+those rows itself, so answers and citations are the same. Nothing here
+imports pymilvus: :mod:`qabot.stores.milvus` does, and only when a Milvus
+store is named.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from qabot.errors import StoreError
+
+# The store used when a command is given none.
+STORE_VARIABLE = "QABOT_STORE"
+EMBEDDED = "embedded"
+LITE_PREFIX = "milvus-lite:"
+SERVER_PREFIX = "milvus://"
+# Collections are named after this prefix (one prefix per index).
+DEFAULT_PREFIX = "qabot"
+_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+_HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):(?P<port>\d{1,5})$")
+
+STORE_HELP = (f"where questions search: {EMBEDDED} (the index folder, the default), "
+              f"{LITE_PREFIX}FILE.db (Milvus Lite in a local file) or {SERVER_PREFIX}HOST:PORT[/PREFIX] "
+              f"(a Milvus server; collections PREFIX_passages and PREFIX_sentences, default prefix "
+              f"{DEFAULT_PREFIX}); default: ${STORE_VARIABLE}, else {EMBEDDED}. Milvus needs the extra: "
+              "pip install -e '.[milvus]'")
+
+
+# A store keys each row by its segment's number and its row there.
+ROW_BITS = 32
+
+
+def segment_number(name: str) -> int:
+    """The number in a segment's name (``s000012`` is 12)."""
+    return int(name[1:])
+
+
+def row_key(segment: int, rows) -> np.ndarray:
+    """The store keys of ``rows`` of segment number ``segment``."""
+    return (np.int64(segment) << ROW_BITS) | np.asarray(rows, dtype=np.int64)
+
+
+def split_keys(keys) -> tuple[np.ndarray, np.ndarray]:
+    """Segment numbers and rows of store keys."""
+    keys = np.asarray(keys, dtype=np.int64)
+    return keys >> ROW_BITS, keys & ((1 << ROW_BITS) - 1)
+
+
+@dataclass(frozen=True)
+class StoreAddress:
+    """A Milvus store: a Milvus Lite file (``lite``) or a server's URI, and
+    the prefix of its collections."""
+
+    uri: str
+    lite: bool
+    prefix: str = DEFAULT_PREFIX
+
+    def __str__(self) -> str:
+        return f"{LITE_PREFIX}{self.uri}" if self.lite else self.uri
+
+
+def parse_store(spec: str | None) -> StoreAddress | None:
+    """The store ``spec`` names (None for the index folder itself);
+    StoreError saying what a valid one looks like."""
+    if spec is None or spec.strip() in ("", EMBEDDED):
+        return None
+    spec = spec.strip()
+    if spec.startswith(LITE_PREFIX):
+        path = spec[len(LITE_PREFIX):]
+        if not path.endswith(".db") or path == ".db":
+            raise StoreError(f"store {spec!r}: a Milvus Lite file must be named like {LITE_PREFIX}./milvus.db")
+        return StoreAddress(os.path.abspath(path), lite=True)
+    if spec.startswith(SERVER_PREFIX):
+        rest = spec[len(SERVER_PREFIX):]
+        where, _, prefix = rest.partition("/")
+        found = _HOST_PORT.match(where)
+        if not found or not 0 < int(found["port"]) < 65536:
+            raise StoreError(f"store {spec!r}: expected {SERVER_PREFIX}HOST:PORT, for example "
+                             f"{SERVER_PREFIX}localhost:19530")
+        prefix = prefix or DEFAULT_PREFIX
+        if not _PREFIX.match(prefix):
+            raise StoreError(f"store {spec!r}: the collection prefix must be a letter then letters, "
+                             "digits or underscores (at most 40)")
+        return StoreAddress(f"http://{where}", lite=False, prefix=prefix)
+    raise StoreError(f"unknown store {spec!r}: expected {EMBEDDED}, {LITE_PREFIX}FILE.db or "
+                     f"{SERVER_PREFIX}HOST:PORT")
+
+
+def store_from(spec: str | None) -> StoreAddress | None:
+    """The store named by ``spec``, else by $QABOT_STORE, else None."""
+    return parse_store(spec if spec is not None else os.environ.get(STORE_VARIABLE))
+
+
+def open_store(address: StoreAddress, dimension: int):
+    """Connect to the store at ``address`` (pymilvus is imported here);
+    StoreError when the extra is missing or the store cannot be reached."""
+    try:
+        from qabot.stores.milvus import MilvusStore
+    except ImportError as error:
+        raise StoreError(f"a Milvus store needs the extra ({error.name or 'pymilvus'} is not installed): "
+                         "pip install -e '.[milvus]'") from None
+    return MilvusStore(address, dimension)
+
+
+def sync_store(store, folder, progress=None, notice=None) -> int:
+    """Bring ``store`` in step with the index in ``folder``: copy in the
+    segments it lacks (``notice`` hears how many), then delete what the
+    index no longer lists. Return how many rows were copied."""
+    from qabot.index import read_manifest
+    from qabot.storage import readable_folder
+
+    source = readable_folder(folder)
+    manifest = read_manifest(source)
+    lacking = store.missing(manifest)
+    if lacking and notice:
+        notice(f"the Milvus store {store.address} lacks {len(lacking)} of the index's "
+               f"{len(manifest['segments'])} segments; copying them")
+    copied = store.add(source, manifest, progress) if lacking else 0
+    store.forget(manifest)
+    return copied

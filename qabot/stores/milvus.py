@@ -1,0 +1,262 @@
+"""A Milvus store: the searched vectors and terms of an index's segments,
+copied into Milvus (a server, or Milvus Lite in a local file).
+
+Two collections hold the rows, ``PREFIX_passages`` and ``PREFIX_sentences``:
+one entity per row of a segment, keyed by (segment number, row), with its
+article file (the partition key, so an article's rows share a partition),
+its vector (HNSW, inner product) and its stemmed terms, which Milvus turns
+into a BM25 sparse vector itself. A third, ``PREFIX_segments``, holds one
+mark per segment copied whole, with a fingerprint of the segment's files:
+a segment without its mark (a copy cut short) is not searched, and is
+copied again.
+
+Searches are filtered to the segments the reader's manifest lists, so a
+reader never mixes segments of two versions of the index; rows of articles
+no longer live are dropped by the reader as in the index folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlparse
+
+import numpy as np
+from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
+
+from qabot.columns import RecordColumns
+from qabot.errors import StoreError
+from qabot.lexical import K1, B, terms
+from qabot.segments import RECORD_SETS, SEGMENTS
+from qabot.stores import StoreAddress, row_key, segment_number
+from qabot.vectors import HNSW_BUILD_EFFORT, HNSW_NEIGHBOURS, HNSW_SEARCH_EFFORT, open_vectors
+
+# Rows sent to Milvus in one insert.
+BATCH = 1000
+# Longest stemmed-terms text kept for BM25 (Milvus's VARCHAR limit is 65,535 bytes).
+MAX_TERMS_BYTES = 60_000
+# Partitions the article key is hashed into (Milvus's default is 16).
+PARTITIONS = 16
+# Most hits one Milvus search returns.
+MOST_HITS = 16_384
+CONNECT_SECONDS = 5
+Progress = Callable[[str, int, int], None]
+
+
+def fingerprint(manifest: dict, name: str) -> str:
+    """What identifies segment ``name``'s content: its files' hashes (or,
+    in an index without them, their sizes)."""
+    prefix = f"{SEGMENTS}/{name}/"
+    hashes = manifest.get("file_hashes", {})
+    files = {file: hashes.get(file, manifest["file_sizes"][file])
+             for file in manifest["file_sizes"] if file.startswith(prefix)}
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+
+
+def terms_text(text: str) -> str:
+    """The stemmed terms of ``text`` as Milvus analyses them (one word
+    each), cut to what a VARCHAR field holds."""
+    joined = " ".join(terms(text))
+    if len(joined.encode("utf-8")) > MAX_TERMS_BYTES:
+        joined = joined.encode("utf-8")[:MAX_TERMS_BYTES].decode("utf-8", "ignore").rsplit(" ", 1)[0]
+    return joined
+
+
+def _literal(values: list) -> str:
+    """``values`` (numbers or strings) as a list in a Milvus filter."""
+    return json.dumps([v if isinstance(v, str) else int(v) for v in values], ensure_ascii=False)
+
+
+def _one_line(error: Exception) -> str:
+    message = getattr(error, "message", None) or str(error)
+    return " ".join(str(message).split())[:300]
+
+
+class MilvusStore:
+    """The rows of an index's segments in Milvus, searched by vector and by
+    terms."""
+
+    def __init__(self, address: StoreAddress, dimension: int) -> None:
+        self.address = address
+        self.dimension = dimension
+        self.collections = {records: f"{address.prefix}_{records}" for records in RECORD_SETS}
+        self.marks = f"{address.prefix}_segments"
+        if not address.lite:
+            _check_reachable(address.uri)
+        try:
+            self.client = MilvusClient(uri=address.uri, timeout=CONNECT_SECONDS * 2)
+            self._prepare()
+        except MilvusException as error:
+            raise StoreError(f"Milvus store {address}: {_one_line(error)}") from None
+
+    def close(self) -> None:
+        self.client.close()
+
+    # -- collections ---------------------------------------------------
+
+    def _prepare(self) -> None:
+        for records, name in self.collections.items():
+            if not self.client.has_collection(name):
+                self._create_rows(name)
+            else:
+                self._check_dimension(name)
+            self.client.load_collection(name)
+        if not self.client.has_collection(self.marks):
+            schema = self.client.create_schema(auto_id=False)
+            schema.add_field("id", DataType.INT64, is_primary=True)
+            schema.add_field("fingerprint", DataType.VARCHAR, max_length=64)
+            schema.add_field("unused", DataType.FLOAT_VECTOR, dim=2)  # Milvus wants a vector in every collection
+            index = self.client.prepare_index_params()
+            index.add_index("unused", index_type="FLAT", metric_type="L2")
+            self.client.create_collection(self.marks, schema=schema, index_params=index)
+        self.client.load_collection(self.marks)
+
+    def _create_rows(self, name: str) -> None:
+        schema = self.client.create_schema(auto_id=False)
+        schema.add_field("id", DataType.INT64, is_primary=True)
+        schema.add_field("segment", DataType.INT64)
+        schema.add_field("article", DataType.VARCHAR, max_length=4096, is_partition_key=True)
+        schema.add_field("terms", DataType.VARCHAR, max_length=65_535, enable_analyzer=True,
+                         analyzer_params={"tokenizer": "standard"})
+        schema.add_field("bm25", DataType.SPARSE_FLOAT_VECTOR)
+        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self.dimension)
+        schema.add_function(Function(name=f"{name}_bm25", function_type=FunctionType.BM25,
+                                     input_field_names=["terms"], output_field_names=["bm25"]))
+        index = self.client.prepare_index_params()
+        index.add_index("vector", index_type="HNSW", metric_type="IP",
+                        params={"M": HNSW_NEIGHBOURS, "efConstruction": HNSW_BUILD_EFFORT})
+        index.add_index("bm25", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                        params={"bm25_k1": K1, "bm25_b": B})
+        self.client.create_collection(name, schema=schema, index_params=index, num_partitions=PARTITIONS)
+
+    def _check_dimension(self, name: str) -> None:
+        fields = self.client.describe_collection(name).get("fields", [])
+        sizes = [f.get("params", {}).get("dim") for f in fields if f.get("name") == "vector"]
+        if not sizes or int(sizes[0]) != self.dimension:
+            raise StoreError(f"Milvus store {self.address}: collection {name!r} was not made by qabot for "
+                             f"vectors of size {self.dimension}; name another store or prefix")
+
+    # -- keeping it in step with the index folder --------------------------
+
+    def copied(self, manifest: dict) -> set[str]:
+        """The segments of ``manifest`` the store holds whole."""
+        names = list(manifest["segments"])
+        if not names:
+            return set()
+        with self._failing("reading the segment marks"):
+            found = self.client.query(self.marks, filter=f"id in {_literal([segment_number(n) for n in names])}",
+                                      output_fields=["fingerprint"])
+        marks = {int(row["id"]): row["fingerprint"] for row in found}
+        return {name for name in names if marks.get(segment_number(name)) == fingerprint(manifest, name)}
+
+    def missing(self, manifest: dict) -> list[str]:
+        """Segments of ``manifest`` the store does not hold whole."""
+        have = self.copied(manifest)
+        return [name for name in manifest["segments"] if name not in have]
+
+    def add(self, folder: Path, manifest: dict, progress: Progress | None = None) -> int:
+        """Copy in every segment of ``manifest`` (files in ``folder``) the
+        store does not hold whole; return how many rows were copied. A
+        segment's mark is written last, once all its rows are in."""
+        copied = 0
+        for name in self.missing(manifest):
+            with self._failing("copying the index"):
+                copied += self._copy(folder / SEGMENTS / name, name, manifest, progress)
+        return copied
+
+    def _copy(self, folder: Path, name: str, manifest: dict, progress: Progress | None) -> int:
+        entry, number = manifest["segments"][name], segment_number(name)
+        self.client.delete(self.marks, filter=f"id == {number}")
+        for records in RECORD_SETS:  # rows left by a copy cut short
+            self.client.delete(self.collections[records], filter=f"segment == {number}")
+        total = sum(entry[records] for records in RECORD_SETS)
+        done = 0
+        for records in RECORD_SETS:
+            columns = RecordColumns.load(folder, records, entry[records])
+            vectors = open_vectors(folder, records)
+            articles = [file for file, _ in columns.files]
+            for first in range(0, entry[records], BATCH):
+                rows = range(first, min(first + BATCH, entry[records]))
+                keys = row_key(number, np.arange(rows.start, rows.stop))
+                self.client.insert(self.collections[records], [
+                    {"id": int(key), "segment": number, "article": articles[int(columns.numbers["file"][row])],
+                     "terms": terms_text(columns.text("text", row)), "vector": np.asarray(vectors[row])}
+                    for key, row in zip(keys, rows)
+                ])
+                done += len(rows)
+                if progress:
+                    progress(f"copying segment {name} to Milvus", done, total)
+        for records in RECORD_SETS:
+            self.client.flush(self.collections[records])
+        self.client.upsert(self.marks, [{"id": number, "fingerprint": fingerprint(manifest, name),
+                                         "unused": [0.0, 0.0]}])
+        self.client.flush(self.marks)
+        return total
+
+    def forget(self, manifest: dict) -> None:
+        """Delete what ``manifest`` no longer lists: segments, and in the
+        segments it keeps, the rows of articles now elsewhere or gone."""
+        listed = _literal([segment_number(name) for name in manifest["segments"]])
+        with self._failing("removing old rows"):
+            marks = self.client.query(self.marks, filter=f"id not in {listed}", output_fields=["id"])
+            stale = [int(row["id"]) for row in marks]
+            for records in RECORD_SETS:
+                self.client.delete(self.collections[records], filter=f"segment not in {listed}")
+            if stale:
+                self.client.delete(self.marks, ids=stale)
+            for name in manifest["segments"]:
+                articles = sorted(file for file, entry in manifest["files"].items() if entry["segment"] == name)
+                for records in RECORD_SETS:
+                    self.client.delete(self.collections[records], filter=(
+                        f"segment == {segment_number(name)} and article not in {_literal(articles)}"))
+
+    # -- searching ---------------------------------------------------------
+
+    def nearest(self, records: str, vector: np.ndarray, k: int, segments: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Inner products and entity keys of the ``k`` rows of ``segments``
+        nearest to ``vector``, best first."""
+        k = min(k, MOST_HITS)
+        found = self._search(records, [np.asarray(vector, dtype=np.float32)], "vector", k, segments,
+                             {"params": {"ef": max(HNSW_SEARCH_EFFORT, k)}})
+        return (np.array([hit["distance"] for hit in found], dtype=np.float32),
+                np.array([hit["id"] for hit in found], dtype=np.int64))
+
+    def matching(self, records: str, question_terms: list[str], k: int, segments: list[int]) -> np.ndarray:
+        """Entity keys of the ``k`` rows of ``segments`` whose terms match
+        ``question_terms`` best by Milvus's BM25."""
+        if not question_terms:
+            return np.zeros(0, np.int64)
+        found = self._search(records, [" ".join(question_terms)], "bm25", min(k, MOST_HITS), segments, {})
+        return np.array([hit["id"] for hit in found], dtype=np.int64)
+
+    def _search(self, records: str, data, field: str, k: int, segments: list[int], params: dict) -> list:
+        if k <= 0 or not segments:
+            return []
+        with self._failing("searching"):
+            results = self.client.search(self.collections[records], data=data, anns_field=field, limit=k,
+                                         filter=f"segment in {_literal(segments)}", search_params=params)
+        return list(results[0]) if results else []
+
+    @contextmanager
+    def _failing(self, what: str):
+        """Milvus's errors as one-line StoreErrors saying what failed."""
+        try:
+            yield
+        except MilvusException as error:
+            raise StoreError(f"Milvus store {self.address}: {what} failed: {_one_line(error)}") from None
+
+
+def _check_reachable(uri: str) -> None:
+    """StoreError at once when nothing listens at ``uri`` (the client
+    itself would retry for a long while)."""
+    parsed = urlparse(uri)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=CONNECT_SECONDS):
+            pass
+    except OSError as error:
+        raise StoreError(f"cannot reach the Milvus server at {parsed.hostname}:{parsed.port} "
+                         f"({error.strerror or error})") from None
