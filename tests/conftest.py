@@ -1,9 +1,16 @@
 """Fixtures shared by the core tests: fake and real embedders, a private copy
-of the shipped seeds and index, and the command line run in-process."""
+of the shipped seeds and index, and the command line run in-process.
+
+With ``QABOT_TEST_STORE=milvus-lite`` in the environment, every bot the
+tests open searches a Milvus Lite store (one file per index folder) instead
+of the index folder: how CI runs the answering tests against each store.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import shutil
 import sys
 
@@ -11,6 +18,36 @@ import pytest
 
 from qabot.embedder import BundledModel, HashingEmbedder
 from support import SHIPPED_INDEX, SHIPPED_SEEDS, CliResult, CountingEmbedder
+
+STORE_UNDER_TEST = os.environ.get("QABOT_TEST_STORE", "embedded")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_under_test(tmp_path_factory):
+    """Bots opened without a store get the store under test, if any."""
+    if STORE_UNDER_TEST == "embedded":
+        yield None
+        return
+    if STORE_UNDER_TEST != "milvus-lite":
+        raise pytest.UsageError(f"QABOT_TEST_STORE={STORE_UNDER_TEST!r}: expected embedded or milvus-lite")
+    from qabot.bot import Bot
+    from qabot.stores import parse_store
+
+    files = tmp_path_factory.mktemp("stores")
+    opener = Bot.open.__func__
+
+    def open_with_store(cls, seeds=None, folder=None, *args, store=None, **kwargs):
+        from qabot.bot import DEFAULT_INDEX, DEFAULT_SEEDS
+
+        folder = DEFAULT_INDEX if folder is None else folder
+        if store is None:
+            name = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+            store = parse_store(f"milvus-lite:{files / name}.db")
+        return opener(cls, DEFAULT_SEEDS if seeds is None else seeds, folder, *args, store=store, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Bot, "open", classmethod(open_with_store))
+        yield STORE_UNDER_TEST
 
 
 @pytest.fixture

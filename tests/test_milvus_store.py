@@ -1,0 +1,237 @@
+"""The first stage searching a Milvus store (Milvus Lite, the real engine in
+this process) instead of the index folder: the same answers, a store kept
+in step with the index as articles change, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sys
+
+import numpy as np
+import pytest
+
+from qabot.bot import Bot
+from qabot.embedder import HashingEmbedder
+from qabot.errors import StoreError
+from qabot.evaluation.datasets import load_question_set
+from qabot.index import read_manifest
+from qabot.stores import StoreAddress, open_store, parse_store, row_key, split_keys, store_from
+from support import REPO, SHIPPED_INDEX, SHIPPED_SEEDS, write_seeds
+
+pytest.importorskip("pymilvus")
+pytest.importorskip("milvus_lite")
+
+WORDS = [f"{a}{b}" for a in ("tal", "mor", "ven", "kas", "dru", "pel", "sor", "lin") for b in
+         ("ak", "ib", "on", "ur", "es", "ol", "im", "ax", "ey", "uz")]
+
+
+def _corpus(seed: int = 11, articles: int = 30) -> dict[str, str]:
+    rng = random.Random(seed)
+    found = {}
+    for a in range(articles):
+        paragraphs = [" ".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+                               for _ in range(4)) for _ in range(5)]
+        found[f"article-{a:02d}.txt"] = f"Story {a}\n\n" + "\n\n".join(paragraphs) + "\n"
+    return found
+
+
+def _questions(count: int = 40, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 6))) + "?" for _ in range(count)]
+
+
+def _lite(path) -> StoreAddress:
+    return parse_store(f"milvus-lite:{path}")
+
+
+def _same_answer(a, b) -> None:
+    assert (a.text, a.reason, a.citation) == (b.text, b.reason, b.citation)
+    assert a.confidence == pytest.approx(b.confidence, abs=1e-5)
+    assert [p.passage.id for p in a.passages] == [p.passage.id for p in b.passages]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    root = tmp_path_factory.mktemp("milvus-corpus")
+    seeds = write_seeds(root / "seeds", _corpus())
+    embedded = Bot.open(seeds, root / "embeddings", embedder=HashingEmbedder())
+    stored = Bot.open(seeds, root / "embeddings", embedder=HashingEmbedder(), store=_lite(root / "store.db"))
+    assert len(embedded.answerer.index.sentences) > 2 * 256  # more rows than a search returns
+    return embedded, stored
+
+
+# -- addresses ------------------------------------------------------------
+
+def test_store_addresses_are_parsed_or_refused_with_the_valid_forms(tmp_path, monkeypatch):
+    assert parse_store(None) is None and parse_store("embedded") is None
+    lite = parse_store("milvus-lite:./x/milvus.db")
+    assert lite.lite and lite.uri.endswith("/x/milvus.db") and lite.prefix == "qabot"
+    server = parse_store("milvus://db.example.org:19530/news_2026")
+    assert (server.uri, server.lite, server.prefix) == ("http://db.example.org:19530", False, "news_2026")
+    for bad in ("milvus-lite:store", "milvus://host", "milvus://host:99999", "milvus://host:1/9bad", "sqlite:x.db"):
+        with pytest.raises(StoreError):
+            parse_store(bad)
+    monkeypatch.setenv("QABOT_STORE", "milvus-lite:env.db")
+    assert store_from(None).uri.endswith("env.db")
+    assert store_from("embedded") is None  # the option wins over the variable
+
+
+def test_store_keys_carry_segment_and_row():
+    keys = row_key(12, np.array([0, 5, 2**32 - 1]))
+    segments, rows = split_keys(keys)
+    assert segments.tolist() == [12, 12, 12] and rows.tolist() == [0, 5, 2**32 - 1]
+
+
+def test_a_missing_extra_is_one_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pymilvus", None)
+    monkeypatch.delitem(sys.modules, "qabot.stores.milvus", raising=False)
+    with pytest.raises(StoreError, match=r"pip install -e '\.\[milvus\]'"):
+        open_store(_lite("/tmp/never.db"), 8)
+
+
+def test_an_unreachable_server_fails_at_once():
+    with pytest.raises(StoreError, match="cannot reach the Milvus server at 127.0.0.1:9"):
+        open_store(parse_store("milvus://127.0.0.1:9"), 8)
+
+
+# -- same answers -----------------------------------------------------------
+
+def test_the_store_finds_the_same_candidates_and_answers(corpus):
+    embedded, stored = corpus
+    found = kept = 0
+    for question in _questions():
+        here = embedded.answerer.evidence(question).candidates
+        there = stored.answerer.evidence(question).candidates
+        found += len(here)
+        kept += len(np.intersect1d(here, there))
+        _same_answer(embedded.ask(question), stored.ask(question))
+    assert found > 0 and kept / found >= 0.98
+
+
+def test_the_index_folder_is_not_searched_when_a_store_is(corpus, monkeypatch):
+    _, stored = corpus
+    for segment in stored.answerer.index.segments:
+        for vectors in segment.stores.values():
+            monkeypatch.setattr(vectors, "search", lambda *a, **k: pytest.fail("searched the folder"))
+    assert stored.ask(_questions(1)[0]).passages
+
+
+@pytest.mark.model
+def test_the_own_question_sets_get_the_same_answers_from_the_store(shared_model, tmp_path):
+    seeds = shutil.copytree(SHIPPED_SEEDS, tmp_path / "seeds")
+    shutil.copytree(SHIPPED_INDEX, tmp_path / "embeddings")
+    embedded = Bot.open(seeds, tmp_path / "embeddings", shared_model)
+    stored = Bot.open(seeds, tmp_path / "embeddings", shared_model, store=_lite(tmp_path / "store.db"))
+    asked = 0
+    for name in ("seed.jsonl", "nearmiss.jsonl"):
+        for case in load_question_set(REPO / "evals" / name).cases:
+            here, there = embedded.conversation(), stored.conversation()
+            for turn in case.turns:
+                _same_answer(here.ask(turn), there.ask(turn))
+            asked += 1
+    assert asked > 100
+
+
+# -- kept in step -----------------------------------------------------------
+
+def _rows_of(store, records: str, article: str) -> int:
+    found = store.client.query(store.collections[records], filter=f"article == {json.dumps(article)}",
+                               output_fields=["id"])
+    return len(found)
+
+
+def test_changed_and_removed_articles_leave_the_store(tmp_path):
+    articles = _corpus(articles=6)
+    seeds = write_seeds(tmp_path / "seeds", articles)
+    address = _lite(tmp_path / "store.db")
+    bot = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
+    store = bot.store
+    first = bot.answerer.index.segment_numbers
+    assert _rows_of(store, "sentences", "article-03.txt") > 0
+    (seeds / "article-03.txt").unlink()
+    (seeds / "article-04.txt").write_text("Changed story\n\nTalak morib venon kasur. Druol pelim sorax liney.\n",
+                                          encoding="utf-8")
+    bot.rebuild()
+    assert _rows_of(store, "sentences", "article-03.txt") == 0
+    assert _rows_of(store, "passages", "article-03.txt") == 0
+    # The changed article's rows are those of its new segment only.
+    new = [n for n in bot.answerer.index.segment_numbers if n not in first]
+    rows = store.client.query(store.collections["sentences"], filter='article == "article-04.txt"',
+                              output_fields=["segment"])
+    assert rows and {row["segment"] for row in rows} == set(new)
+    assert store.missing(read_manifest(tmp_path / "embeddings")) == []
+    embedded = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder())
+    for question in _questions(10) + ["Druol pelim sorax?"]:
+        _same_answer(embedded.ask(question), bot.ask(question))
+
+
+def test_a_copy_cut_short_keeps_the_old_index_and_is_redone(tmp_path, monkeypatch):
+    seeds = write_seeds(tmp_path / "seeds", _corpus(articles=4))
+    address = _lite(tmp_path / "store.db")
+    bot = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
+    before = read_manifest(tmp_path / "embeddings")
+    (seeds / "article-01.txt").write_text("New story\n\nKasol druim pelax sorey linuz talak.\n", encoding="utf-8")
+    inserted = []
+    real_insert = type(bot.store.client).insert
+
+    def failing_insert(client, collection, rows, **kwargs):
+        if inserted:
+            raise _milvus_error("disk full")
+        inserted.append(collection)
+        return real_insert(client, collection, rows, **kwargs)
+
+    monkeypatch.setattr(type(bot.store.client), "insert", failing_insert)
+    with pytest.raises(StoreError, match="copying the index failed: .*disk full"):
+        bot.rebuild()
+    assert read_manifest(tmp_path / "embeddings") == before  # the old index stays, whole in the store
+    assert bot.store.missing(before) == []
+    marks = bot.store.client.query(bot.store.marks, filter="id >= 0", output_fields=["id"])
+    assert sorted(row["id"] for row in marks) == bot.answerer.index.segment_numbers  # no mark for the cut copy
+    monkeypatch.undo()
+    again = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
+    assert again.ask("Kasol druim pelax sorey?").text == "Kasol druim pelax sorey linuz talak."
+    assert again.store.missing(read_manifest(tmp_path / "embeddings")) == []
+
+
+def _milvus_error(message: str):
+    from pymilvus import MilvusException
+
+    return MilvusException(message=message)
+
+
+def test_an_index_older_than_the_store_searches_only_its_own_segments(tmp_path):
+    seeds = write_seeds(tmp_path / "seeds", _corpus(articles=4))
+    address = _lite(tmp_path / "store.db")
+    reader = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
+    question = "Zorbax quilm frendip?"
+    (seeds / "article-02.txt").write_text("Zorbax story\n\nZorbax quilm frendip wastor.\n", encoding="utf-8")
+    writer = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
+    assert writer.ask(question).text == "Zorbax quilm frendip wastor."
+    # The reader opened before the update still answers from its own segments:
+    # never a row the new segment holds under a number of its own.
+    old = reader.ask(question)
+    assert old.text != "Zorbax quilm frendip wastor."
+    assert all(p.passage.text != "Zorbax quilm frendip wastor." for p in old.passages)
+    # Once the update deleted the rows it no longer lists, the reader finds
+    # fewer (here none: the small segment was folded) and declines.
+    assert old.text is None and old.reason
+
+
+# -- command line -----------------------------------------------------------
+
+@pytest.mark.model
+def test_cli_index_and_ask_with_a_store_answer_as_without(cli, workdir, shared_model):
+    assert cli("index", "--store", "milvus-lite:./milvus.db", "--json").code == 0
+    plain = cli("ask", "--json", "How many missiles did Iran fire?")
+    stored = cli("ask", "--json", "--store", "milvus-lite:./milvus.db", "How many missiles did Iran fire?")
+    assert plain.code == stored.code == 0
+    assert json.loads(plain.out) == json.loads(stored.out)
+
+
+def test_cli_bad_store_is_one_line_and_exit_2(cli, workdir, no_model):
+    for spec, said in (("milvus-lite:nofile", "must be named like"), ("milvus://127.0.0.1:9", "cannot reach")):
+        result = cli("ask", "--store", spec, "Who fired?")
+        assert result.code == 2 and said in result.err and "Traceback" not in result.err
+        assert len(result.err.strip().splitlines()) == 1
