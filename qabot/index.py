@@ -36,7 +36,7 @@ from qabot.segments import (
     is_segment_name, load_segment, page_file, segment_files,
 )
 from qabot.storage import readable_folder
-from qabot.stores import segment_number, split_keys
+from qabot.stores.keys import segment_number, split_keys
 from qabot.vectors import SEARCH_KINDS
 
 FORMAT = 2

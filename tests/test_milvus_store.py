@@ -17,11 +17,14 @@ from qabot.embedder import HashingEmbedder
 from qabot.errors import StoreError
 from qabot.evaluation.datasets import load_question_set
 from qabot.index import read_manifest
-from qabot.stores import StoreAddress, open_store, parse_store, row_key, split_keys, store_from
+from qabot.stores import StoreAddress, open_store, parse_store, store_from
+from qabot.stores.keys import row_key, split_keys
 from support import REPO, SHIPPED_INDEX, SHIPPED_SEEDS, write_seeds
 
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
+
+from qabot.stores.milvus import article_key  # noqa: E402 - needs pymilvus
 
 WORDS = [f"{a}{b}" for a in ("tal", "mor", "ven", "kas", "dru", "pel", "sor", "lin") for b in
          ("ak", "ib", "on", "ur", "es", "ol", "im", "ax", "ey", "uz")]
@@ -70,7 +73,10 @@ def test_store_addresses_are_parsed_or_refused_with_the_valid_forms(tmp_path, mo
     assert lite.lite and lite.uri.endswith("/x/milvus.db") and lite.prefix == "qabot"
     server = parse_store("milvus://db.example.org:19530/news_2026")
     assert (server.uri, server.lite, server.prefix) == ("http://db.example.org:19530", False, "news_2026")
-    for bad in ("milvus-lite:store", "milvus://host", "milvus://host:99999", "milvus://host:1/9bad", "sqlite:x.db"):
+    cluster = parse_store("milvus://db:19530?shards=4&replicas=2")
+    assert (cluster.prefix, cluster.shards, cluster.replicas) == ("qabot", 4, 2)
+    for bad in ("milvus-lite:store", "milvus://host", "milvus://host:99999", "milvus://host:1/9bad", "sqlite:x.db",
+                "milvus://host:1?shards=0", "milvus://host:1?copies=2"):
         with pytest.raises(StoreError):
             parse_store(bad)
     monkeypatch.setenv("QABOT_STORE", "milvus-lite:env.db")
@@ -137,7 +143,7 @@ def test_the_own_question_sets_get_the_same_answers_from_the_store(shared_model,
 # -- kept in step -----------------------------------------------------------
 
 def _rows_of(store, records: str, article: str) -> int:
-    found = store.client.query(store.collections[records], filter=f"article == {json.dumps(article)}",
+    found = store.client.query(store.collections[records], filter=f'article == "{article_key(article)}"',
                                output_fields=["id"])
     return len(found)
 
@@ -158,7 +164,7 @@ def test_changed_and_removed_articles_leave_the_store(tmp_path):
     assert _rows_of(store, "passages", "article-03.txt") == 0
     # The changed article's rows are those of its new segment only.
     new = [n for n in bot.answerer.index.segment_numbers if n not in first]
-    rows = store.client.query(store.collections["sentences"], filter='article == "article-04.txt"',
+    rows = store.client.query(store.collections["sentences"], filter=f'article == "{article_key("article-04.txt")}"',
                               output_fields=["segment"])
     assert rows and {row["segment"] for row in rows} == set(new)
     assert store.missing(read_manifest(tmp_path / "embeddings")) == []

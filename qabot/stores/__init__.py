@@ -15,8 +15,6 @@ import os
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from qabot.errors import StoreError
 
 # The store used when a command is given none.
@@ -30,30 +28,10 @@ _PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):(?P<port>\d{1,5})$")
 
 STORE_HELP = (f"where questions search: {EMBEDDED} (the index folder, the default), "
-              f"{LITE_PREFIX}FILE.db (Milvus Lite in a local file) or {SERVER_PREFIX}HOST:PORT[/PREFIX] "
-              f"(a Milvus server; collections PREFIX_passages and PREFIX_sentences, default prefix "
-              f"{DEFAULT_PREFIX}); default: ${STORE_VARIABLE}, else {EMBEDDED}. Milvus needs the extra: "
+              f"{LITE_PREFIX}FILE.db (Milvus Lite in a local file) or "
+              f"{SERVER_PREFIX}HOST:PORT[/PREFIX][?shards=N&replicas=N] (a Milvus server; collections "
+              f"PREFIX_passages and PREFIX_sentences, default prefix {DEFAULT_PREFIX}); default: ${STORE_VARIABLE}, else {EMBEDDED}. Milvus needs the extra: "
               "pip install -e '.[milvus]'")
-
-
-# A store keys each row by its segment's number and its row there.
-ROW_BITS = 32
-
-
-def segment_number(name: str) -> int:
-    """The number in a segment's name (``s000012`` is 12)."""
-    return int(name[1:])
-
-
-def row_key(segment: int, rows) -> np.ndarray:
-    """The store keys of ``rows`` of segment number ``segment``."""
-    return (np.int64(segment) << ROW_BITS) | np.asarray(rows, dtype=np.int64)
-
-
-def split_keys(keys) -> tuple[np.ndarray, np.ndarray]:
-    """Segment numbers and rows of store keys."""
-    keys = np.asarray(keys, dtype=np.int64)
-    return keys >> ROW_BITS, keys & ((1 << ROW_BITS) - 1)
 
 
 @dataclass(frozen=True)
@@ -64,6 +42,9 @@ class StoreAddress:
     uri: str
     lite: bool
     prefix: str = DEFAULT_PREFIX
+    # For a cluster: shards of each new collection, replicas it is loaded in.
+    shards: int = 1
+    replicas: int = 1
 
     def __str__(self) -> str:
         return f"{LITE_PREFIX}{self.uri}" if self.lite else self.uri
@@ -81,7 +62,7 @@ def parse_store(spec: str | None) -> StoreAddress | None:
             raise StoreError(f"store {spec!r}: a Milvus Lite file must be named like {LITE_PREFIX}./milvus.db")
         return StoreAddress(os.path.abspath(path), lite=True)
     if spec.startswith(SERVER_PREFIX):
-        rest = spec[len(SERVER_PREFIX):]
+        rest, _, query = spec[len(SERVER_PREFIX):].partition("?")
         where, _, prefix = rest.partition("/")
         found = _HOST_PORT.match(where)
         if not found or not 0 < int(found["port"]) < 65536:
@@ -91,9 +72,20 @@ def parse_store(spec: str | None) -> StoreAddress | None:
         if not _PREFIX.match(prefix):
             raise StoreError(f"store {spec!r}: the collection prefix must be a letter then letters, "
                              "digits or underscores (at most 40)")
-        return StoreAddress(f"http://{where}", lite=False, prefix=prefix)
+        return StoreAddress(f"http://{where}", lite=False, prefix=prefix, **_cluster_settings(spec, query))
     raise StoreError(f"unknown store {spec!r}: expected {EMBEDDED}, {LITE_PREFIX}FILE.db or "
                      f"{SERVER_PREFIX}HOST:PORT")
+
+
+def _cluster_settings(spec: str, query: str) -> dict[str, int]:
+    """``shards=N&replicas=M`` of a server address (each 1 to 64)."""
+    found = {}
+    for part in filter(None, query.split("&")):
+        name, _, value = part.partition("=")
+        if name not in ("shards", "replicas") or not value.isdigit() or not 1 <= int(value) <= 64:
+            raise StoreError(f"store {spec!r}: after '?' only shards=N and replicas=N (1 to 64) are understood")
+        found[name] = int(value)
+    return found
 
 
 def store_from(spec: str | None) -> StoreAddress | None:

@@ -3,7 +3,8 @@ copied into Milvus (a server, or Milvus Lite in a local file).
 
 Two collections hold the rows, ``PREFIX_passages`` and ``PREFIX_sentences``:
 one entity per row of a segment, keyed by (segment number, row), with its
-article file (the partition key, so an article's rows share a partition),
+article (a digest of the file's name, so that no name is ever written into
+a filter; the partition key, so an article's rows share a partition),
 its vector (HNSW, inner product) and its stemmed terms, which Milvus turns
 into a BM25 sparse vector itself. A third, ``PREFIX_segments``, holds one
 mark per segment copied whole, with a fingerprint of the segment's files:
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import socket
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,13 +29,23 @@ from typing import Callable
 from urllib.parse import urlparse
 
 import numpy as np
-from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException
+
+# gRPC's own log lines would land on the terminal (in the chat window too):
+# Milvus Lite's in-process server refuses the client's keep-alive pings
+# after a quiet spell (the client reconnects by itself), and does not
+# implement one call the client makes while an index is built (the client
+# carries on without it). Errors that matter reach qabot as exceptions.
+os.environ.setdefault("GRPC_VERBOSITY", "NONE")
+logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
+
+from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException  # noqa: E402
 
 from qabot.columns import RecordColumns
 from qabot.errors import StoreError
 from qabot.lexical import K1, B, terms
 from qabot.segments import RECORD_SETS, SEGMENTS
-from qabot.stores import StoreAddress, row_key, segment_number
+from qabot.stores import StoreAddress
+from qabot.stores.keys import row_key, segment_number
 from qabot.vectors import HNSW_BUILD_EFFORT, HNSW_NEIGHBOURS, HNSW_SEARCH_EFFORT, open_vectors
 
 # Rows sent to Milvus in one insert.
@@ -55,6 +68,11 @@ def fingerprint(manifest: dict, name: str) -> str:
     files = {file: hashes.get(file, manifest["file_sizes"][file])
              for file in manifest["file_sizes"] if file.startswith(prefix)}
     return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+
+
+def article_key(name: str) -> str:
+    """What the store holds of an article file's name: its SHA-256 (hex)."""
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def terms_text(text: str) -> str:
@@ -104,7 +122,7 @@ class MilvusStore:
                 self._create_rows(name)
             else:
                 self._check_dimension(name)
-            self.client.load_collection(name)
+            self._load(name)
         if not self.client.has_collection(self.marks):
             schema = self.client.create_schema(auto_id=False)
             schema.add_field("id", DataType.INT64, is_primary=True)
@@ -113,13 +131,19 @@ class MilvusStore:
             index = self.client.prepare_index_params()
             index.add_index("unused", index_type="FLAT", metric_type="L2")
             self.client.create_collection(self.marks, schema=schema, index_params=index)
-        self.client.load_collection(self.marks)
+        self._load(self.marks)
+
+    def _load(self, name: str) -> None:
+        if self.address.replicas > 1:
+            self.client.load_collection(name, replica_number=self.address.replicas)
+        else:
+            self.client.load_collection(name)
 
     def _create_rows(self, name: str) -> None:
         schema = self.client.create_schema(auto_id=False)
         schema.add_field("id", DataType.INT64, is_primary=True)
         schema.add_field("segment", DataType.INT64)
-        schema.add_field("article", DataType.VARCHAR, max_length=4096, is_partition_key=True)
+        schema.add_field("article", DataType.VARCHAR, max_length=64, is_partition_key=True)
         schema.add_field("terms", DataType.VARCHAR, max_length=65_535, enable_analyzer=True,
                          analyzer_params={"tokenizer": "standard"})
         schema.add_field("bm25", DataType.SPARSE_FLOAT_VECTOR)
@@ -131,7 +155,8 @@ class MilvusStore:
                         params={"M": HNSW_NEIGHBOURS, "efConstruction": HNSW_BUILD_EFFORT})
         index.add_index("bm25", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                         params={"bm25_k1": K1, "bm25_b": B})
-        self.client.create_collection(name, schema=schema, index_params=index, num_partitions=PARTITIONS)
+        self.client.create_collection(name, schema=schema, index_params=index, num_partitions=PARTITIONS,
+                                      **({"num_shards": self.address.shards} if self.address.shards > 1 else {}))
 
     def _check_dimension(self, name: str) -> None:
         fields = self.client.describe_collection(name).get("fields", [])
@@ -178,7 +203,7 @@ class MilvusStore:
         for records in RECORD_SETS:
             columns = RecordColumns.load(folder, records, entry[records])
             vectors = open_vectors(folder, records)
-            articles = [file for file, _ in columns.files]
+            articles = [article_key(file) for file, _ in columns.files]
             for first in range(0, entry[records], BATCH):
                 rows = range(first, min(first + BATCH, entry[records]))
                 keys = row_key(number, np.arange(rows.start, rows.stop))
@@ -209,7 +234,8 @@ class MilvusStore:
             if stale:
                 self.client.delete(self.marks, ids=stale)
             for name in manifest["segments"]:
-                articles = sorted(file for file, entry in manifest["files"].items() if entry["segment"] == name)
+                articles = sorted(article_key(file) for file, entry in manifest["files"].items()
+                                  if entry["segment"] == name)
                 for records in RECORD_SETS:
                     self.client.delete(self.collections[records], filter=(
                         f"segment == {segment_number(name)} and article not in {_literal(articles)}"))
