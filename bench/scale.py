@@ -53,6 +53,8 @@ Figures (a target, where there is one, is printed with PASS or MISS):
    reused and the texts it embedded. The article is then restored and the
    index updated again (also timed), so WORK stays the corpus
    bench/synthetic.py writes.
+8. (with --store SPEC) the same index in a Milvus store against the folder:
+   the copy, warm and cold questions, agreement (see bench/store.py).
 
 --vectors stand-in indexes the corpus with stand-in vectors, for a corpus
 too large to embed here (the model reads about 1,500 words a second on 2
@@ -84,6 +86,7 @@ from pathlib import Path
 
 import numpy as np
 
+import store as store_bench
 import synthetic
 from latency import TimedEmbedder
 from qabot.answering import Answerer
@@ -530,6 +533,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=60, help="articles for the build-vs-model figure (default 60)")
     parser.add_argument("--questions", type=int, default=240, help="questions timed (default 240)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--store", metavar="SPEC",
+                        help="also measure the index in this Milvus store against the folder (see bench/store.py)")
     parser.add_argument("--vectors", choices=("model", "stand-in"), default="model",
                         help="index the corpus with the model (default) or with stand-in vectors (sums of word vectors)")
     args = parser.parse_args()
@@ -557,7 +562,13 @@ def main() -> None:
     del index  # the update below loads the index again
     results["update"] = update_after_change(embedder, seeds, folder, args.articles)
     results["checks"] = checks(results)
-    print(json.dumps(results) if args.json else table(results))
+    if args.store:
+        results["store"] = store_bench.store_figures(embedder, folder, seeds, args.store,
+                                                     asked[:store_bench.DEFAULT_QUESTIONS])
+    if args.json:
+        print(json.dumps(results))
+    else:
+        print(table(results) + ("\n\n" + store_bench.table(results["store"]) if args.store else ""))
 
 
 if __name__ == "__main__":

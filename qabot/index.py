@@ -379,7 +379,7 @@ class Index:
 
     def _search_store(self, which: str, vector: np.ndarray, k: int):
         records = RECORDS_OF[which]
-        scores, keys = self.store.nearest(records, vector, k + self.dead_rows(records), self.segment_numbers)
+        scores, keys = self.store.nearest(records, vector, k + self._store_margin(records, k), self.segment_numbers)
         ids = self.numbers_of(records, keys)
         return scores[ids >= 0][:k], ids[ids >= 0][:k]
 
@@ -388,7 +388,8 @@ class Index:
         for ``question_terms``, or None when the index has no store."""
         if self.store is None:
             return None
-        keys = self.store.matching(records, question_terms, count + self.dead_rows(records), self.segment_numbers)
+        keys = self.store.matching(records, question_terms, count + self._store_margin(records, count),
+                                   self.segment_numbers)
         ids = self.numbers_of(records, keys)
         return ids[ids >= 0][:count]
 
@@ -397,9 +398,12 @@ class Index:
         """The number in each segment's name (how a store keys its rows)."""
         return [segment_number(segment.name) for segment in self.segments]
 
-    def dead_rows(self, records: str) -> int:
-        """Rows of the segments no longer live (a search asks for as many more)."""
-        return sum(len(s.numbers[records]) - len(s.live[records]) for s in self.segments)
+    def _store_margin(self, records: str, k: int) -> int:
+        """How many more rows to ask a store for than are wanted: as many as
+        the segments hold rows no longer live, at most ``k`` (a build deletes
+        them from the store once the new index is in; they are there only
+        meanwhile)."""
+        return min(k, sum(len(s.numbers[records]) - len(s.live[records]) for s in self.segments))
 
     def numbers_of(self, records: str, keys: np.ndarray) -> np.ndarray:
         """The number in the whole index of each store key (see

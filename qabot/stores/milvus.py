@@ -18,11 +18,13 @@ no longer live are dropped by the reader as in the index folder.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import socket
+from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
@@ -37,6 +39,9 @@ import numpy as np
 # carries on without it). Errors that matter reach qabot as exceptions.
 os.environ.setdefault("GRPC_VERBOSITY", "NONE")
 logging.getLogger("grpc._server").setLevel(logging.CRITICAL)
+# Milvus Lite logs a traceback of its own when it cannot open a file; the
+# StoreError raised then says what went wrong in one line.
+logging.getLogger("milvus_lite").setLevel(logging.CRITICAL)
 
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException  # noqa: E402
 
@@ -107,12 +112,34 @@ class MilvusStore:
             _check_reachable(address.uri)
         try:
             self.client = MilvusClient(uri=address.uri, timeout=CONNECT_SECONDS * 2)
+        except MilvusException as error:
+            if address.lite and _locked(address.uri):
+                raise StoreError(f"the Milvus Lite file {address.uri} is open in another process (Milvus Lite "
+                                 "serves one process at a time: close it, or use a Milvus server)") from None
+            raise StoreError(f"Milvus store {address}: {_one_line(error)}") from None
+        if address.lite:
+            _LITE_USERS[address.uri] += 1
+        self._open = True
+        try:
             self._prepare()
         except MilvusException as error:
+            self.close()
             raise StoreError(f"Milvus store {address}: {_one_line(error)}") from None
 
     def close(self) -> None:
+        """Let go of the store; for Milvus Lite, the last store of this
+        process on a file also stops the engine serving it (so another
+        process may open the file)."""
+        if not self._open:
+            return
+        self._open = False
         self.client.close()
+        if self.address.lite:
+            _LITE_USERS[self.address.uri] -= 1
+            if not _LITE_USERS[self.address.uri]:
+                from milvus_lite import server_manager_instance
+
+                server_manager_instance.release_server(self.address.uri)
 
     # -- collections ---------------------------------------------------
 
@@ -274,6 +301,23 @@ class MilvusStore:
             yield
         except MilvusException as error:
             raise StoreError(f"Milvus store {self.address}: {what} failed: {_one_line(error)}") from None
+
+
+# How many open stores of this process use each Milvus Lite file.
+_LITE_USERS: Counter[str] = Counter()
+
+
+def _locked(path: str) -> bool:
+    """Whether another process holds Milvus Lite's lock on ``path``."""
+    try:
+        with open(Path(path) / "LOCK", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _check_reachable(uri: str) -> None:
