@@ -384,14 +384,17 @@ class Index:
         return scores[ids >= 0][:k], ids[ids >= 0][:k]
 
     def best_by_terms(self, records: str, question_terms: list[str], count: int) -> np.ndarray | None:
-        """Numbers of the ``count`` rows whose terms the store finds best
-        for ``question_terms``, or None when the index has no store."""
+        """Numbers of the rows whose terms the store finds best for
+        ``question_terms`` (twice ``count``: the store's BM25 weighs terms a
+        little differently from :mod:`qabot.lexical`, which then picks the
+        best ``count`` among them), or None when the index has no store."""
         if self.store is None:
             return None
-        keys = self.store.matching(records, question_terms, count + self._store_margin(records, count),
+        wanted = 2 * count
+        keys = self.store.matching(records, question_terms, wanted + self._store_margin(records, wanted),
                                    self.segment_numbers)
         ids = self.numbers_of(records, keys)
-        return ids[ids >= 0][:count]
+        return ids[ids >= 0][:wanted]
 
     @cached_property
     def segment_numbers(self) -> list[int]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import subprocess
 import sys
 
 import numpy as np
@@ -100,6 +101,23 @@ def test_a_missing_extra_is_one_clear_error(monkeypatch):
 def test_an_unreachable_server_fails_at_once():
     with pytest.raises(StoreError, match="cannot reach the Milvus server at 127.0.0.1:9"):
         open_store(parse_store("milvus://127.0.0.1:9"), 8)
+
+
+def test_a_lite_file_open_in_another_process_is_one_clear_error(tmp_path):
+    path = tmp_path / "held.db"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom qabot.stores import open_store, parse_store\n"
+         "store = open_store(parse_store(sys.argv[1]), 8)\nprint('open', flush=True)\ntime.sleep(120)",
+         f"milvus-lite:{path}"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError, match=f"{path} is open in another process"):
+            open_store(_lite(path), 8)
+    finally:
+        holder.kill()
+        holder.wait()
+    store = open_store(_lite(path), 8)  # free again once the other process is gone
+    store.close()
 
 
 # -- same answers -----------------------------------------------------------
