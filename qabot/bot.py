@@ -15,7 +15,9 @@ from qabot.articles import article_paths, decode_article
 from qabot.build import BuildProgress, BuildReport, is_current_layout, is_fresh, update_index
 from qabot.conversation import Conversation
 from qabot.embedder import BundledModel, Embedder
-from qabot.errors import ArticleError, IndexLoadError, IndexWriteError, QabotError, QuoteMismatchError
+from qabot.errors import (
+    ArticleError, IndexLoadError, IndexWriteError, QabotError, QuoteMismatchError, StoreOutOfStepError,
+)
 from qabot.fast_encoder import onnx_folder
 from qabot.index import Index, check_file_sizes, read_manifest
 from qabot.pages.extract import is_page
@@ -157,7 +159,11 @@ class Bot:
             if self.notice:
                 self.notice(f"{error}; rebuilding the index")
             self.rebuild(verify=True)
-            return self.answerer.ask(question, k=k, context=context)
+        except StoreOutOfStepError as error:
+            if self.notice:
+                self.notice(f"{error}; updating the index and the store")
+            self.rebuild()
+        return self.answerer.ask(question, k=k, context=context)
 
     def conversation(self) -> Conversation:
         return Conversation(self)

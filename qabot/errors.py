@@ -41,3 +41,8 @@ class PageError(QabotError):
 class StoreError(QabotError):
     """A Milvus store cannot be used: its extra is missing, it cannot be
     reached, or it does not hold this index."""
+
+
+class StoreOutOfStepError(StoreError):
+    """A Milvus store no longer holds the rows of the index loaded (it was
+    updated since, or emptied): the index must be loaded again."""

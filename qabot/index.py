@@ -27,7 +27,7 @@ import numpy as np
 
 from qabot import __version__
 from qabot.chunking import CHUNKING_RULES, MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
-from qabot.errors import IndexLoadError
+from qabot.errors import IndexLoadError, StoreOutOfStepError
 from qabot.lexical import Bm25
 from qabot.pages.extract import is_page
 from qabot.records import Passage, Sentence
@@ -380,6 +380,8 @@ class Index:
     def _search_store(self, which: str, vector: np.ndarray, k: int):
         records = RECORDS_OF[which]
         scores, keys = self.store.nearest(records, vector, k + self._store_margin(records, k), self.segment_numbers)
+        if not len(keys) and k > 0 and self.rows(which):  # any vector has neighbours among rows it holds
+            raise StoreOutOfStepError(f"the Milvus store {self.store.address} holds none of this index's {which}")
         ids = self.numbers_of(records, keys)
         return scores[ids >= 0][:k], ids[ids >= 0][:k]
 

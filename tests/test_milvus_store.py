@@ -15,7 +15,7 @@ import pytest
 
 from qabot.bot import Bot
 from qabot.embedder import HashingEmbedder
-from qabot.errors import StoreError
+from qabot.errors import StoreError, StoreOutOfStepError
 from qabot.evaluation.datasets import load_question_set
 from qabot.index import read_manifest
 from qabot.stores import StoreAddress, open_store, parse_store, store_from
@@ -64,6 +64,13 @@ def corpus(tmp_path_factory):
     stored = Bot.open(seeds, root / "embeddings", embedder=HashingEmbedder(), store=_lite(root / "store.db"))
     assert len(embedded.answerer.index.sentences) > 2 * 256  # more rows than a search returns
     return embedded, stored
+
+
+@pytest.fixture
+def small_segments_kept(monkeypatch):
+    """Segments past 50 sentences get search graphs, so that an update keeps
+    them (as a large index's) instead of folding them into its new one."""
+    monkeypatch.setattr("qabot.vectors.APPROXIMATE_ABOVE", 50)
 
 
 # -- addresses ------------------------------------------------------------
@@ -166,8 +173,8 @@ def _rows_of(store, records: str, article: str) -> int:
     return len(found)
 
 
-def test_changed_and_removed_articles_leave_the_store(tmp_path):
-    articles = _corpus(articles=6)
+def test_changed_and_removed_articles_leave_the_store(tmp_path, small_segments_kept):
+    articles = _corpus(articles=10)
     seeds = write_seeds(tmp_path / "seeds", articles)
     address = _lite(tmp_path / "store.db")
     bot = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
@@ -178,6 +185,7 @@ def test_changed_and_removed_articles_leave_the_store(tmp_path):
     (seeds / "article-04.txt").write_text("Changed story\n\nTalak morib venon kasur. Druol pelim sorax liney.\n",
                                           encoding="utf-8")
     bot.rebuild()
+    assert set(first) <= set(bot.answerer.index.segment_numbers)  # the first segment was kept
     assert _rows_of(store, "sentences", "article-03.txt") == 0
     assert _rows_of(store, "passages", "article-03.txt") == 0
     # The changed article's rows are those of its new segment only.
@@ -225,22 +233,39 @@ def _milvus_error(message: str):
     return MilvusException(message=message)
 
 
-def test_an_index_older_than_the_store_searches_only_its_own_segments(tmp_path):
-    seeds = write_seeds(tmp_path / "seeds", _corpus(articles=4))
+def test_an_index_older_than_the_store_searches_only_its_own_segments(tmp_path, small_segments_kept):
+    seeds = write_seeds(tmp_path / "seeds", _corpus(articles=6))
     address = _lite(tmp_path / "store.db")
     reader = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
     question = "Zorbax quilm frendip?"
     (seeds / "article-02.txt").write_text("Zorbax story\n\nZorbax quilm frendip wastor.\n", encoding="utf-8")
     writer = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
     assert writer.ask(question).text == "Zorbax quilm frendip wastor."
-    # The reader opened before the update still answers from its own segments:
-    # never a row the new segment holds under a number of its own.
-    old = reader.ask(question)
+    new = set(writer.answerer.index.segment_numbers) - set(reader.answerer.index.segment_numbers)
+    assert new and set(reader.answerer.index.segment_numbers) & set(writer.answerer.index.segment_numbers)
+    # The reader, opened before the update, searches only its own segments:
+    # the new segment's rows never come back under numbers of its own.
+    old = reader.answerer.ask(question)
     assert old.text != "Zorbax quilm frendip wastor."
-    assert all(p.passage.text != "Zorbax quilm frendip wastor." for p in old.passages)
-    # Once the update deleted the rows it no longer lists, the reader finds
-    # fewer (here none: the small segment was folded) and declines.
-    assert old.text is None and old.reason
+    assert all("Zorbax" not in p.passage.text for p in old.passages)
+
+
+def test_a_reader_whose_rows_left_the_store_updates_instead_of_declining(tmp_path):
+    seeds = write_seeds(tmp_path / "seeds", _corpus(articles=4))
+    address = _lite(tmp_path / "store.db")
+    reader = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
+    question = "Zorbax quilm frendip?"
+    (seeds / "article-02.txt").write_text("Zorbax story\n\nZorbax quilm frendip wastor.\n", encoding="utf-8")
+    Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
+    # This small index was folded into one new segment: the store holds none
+    # of the reader's rows. Its answerer says so (never "the articles do not
+    # say" from an empty search); the bot then updates and answers anew.
+    with pytest.raises(StoreOutOfStepError):
+        reader.answerer.ask(question)
+    notices = []
+    reader.notice = notices.append
+    assert reader.ask(question).text == "Zorbax quilm frendip wastor."
+    assert any("holds none of this index's" in n for n in notices)
 
 
 # -- command line -----------------------------------------------------------

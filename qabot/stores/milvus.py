@@ -53,6 +53,8 @@ from qabot.stores import StoreAddress
 from qabot.stores.keys import row_key, segment_number
 from qabot.vectors import HNSW_BUILD_EFFORT, HNSW_NEIGHBOURS, HNSW_SEARCH_EFFORT, open_vectors
 
+# How rows are stored; part of every segment's mark.
+STORE_FORMAT = 1
 # Rows sent to Milvus in one insert.
 BATCH = 1000
 # Longest stemmed-terms text kept for BM25 (Milvus's VARCHAR limit is 65,535 bytes).
@@ -66,13 +68,14 @@ Progress = Callable[[str, int, int], None]
 
 
 def fingerprint(manifest: dict, name: str) -> str:
-    """What identifies segment ``name``'s content: its files' hashes (or,
-    in an index without them, their sizes)."""
+    """What identifies segment ``name``'s copy: its files' hashes (or, in
+    an index without them, their sizes) and how rows are stored
+    (STORE_FORMAT), so that a copy made another way is made again."""
     prefix = f"{SEGMENTS}/{name}/"
     hashes = manifest.get("file_hashes", {})
     files = {file: hashes.get(file, manifest["file_sizes"][file])
              for file in manifest["file_sizes"] if file.startswith(prefix)}
-    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([STORE_FORMAT, files], sort_keys=True).encode()).hexdigest()
 
 
 def article_key(name: str) -> str:
