@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,24 @@ def run_qabot(*args, cwd: Path, stdin: str = "", timeout: float = 120) -> subpro
         [sys.executable, "-m", "qabot", *[str(a) for a in args]],
         cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout, env=env,
     )
+
+
+# Made-up words: a corpus of them shares no term with real prose, and every
+# text is distinct.
+NONSENSE_WORDS = [f"{a}{b}" for a in ("tal", "mor", "ven", "kas", "dru", "pel", "sor", "lin") for b in
+                  ("ak", "ib", "on", "ur", "es", "ol", "im", "ax", "ey", "uz")]
+
+
+def nonsense_corpus(seed: int, articles: int) -> dict[str, str]:
+    """``articles`` files of five paragraphs of four made-up sentences each."""
+    rng = random.Random(seed)
+    found = {}
+    for a in range(articles):
+        paragraphs = []
+        for _ in range(5):
+            sentences = [" ".join(rng.choice(NONSENSE_WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+                         for _ in range(4)]
+            paragraphs.append(" ".join(sentences))
+        found[f"article-{a:02d}.txt"] = f"Story {a}\n\n" + "\n\n".join(paragraphs) + "\n"
+    return found
+

@@ -16,23 +16,13 @@ from qabot.answering.candidates import Hits, dense_hits, top
 from qabot.bot import Bot
 from qabot.embedder import HashingEmbedder
 from qabot.lexical import Bm25, terms
-from support import write_seeds
+from support import NONSENSE_WORDS, nonsense_corpus, write_seeds
 
-WORDS = [f"{a}{b}" for a in ("tal", "mor", "ven", "kas", "dru", "pel", "sor", "lin") for b in
-         ("ak", "ib", "on", "ur", "es", "ol", "im", "ax", "ey", "uz")]
+WORDS = NONSENSE_WORDS
 
 
 def _corpus(seed: int = 7, articles: int = 40) -> dict[str, str]:
-    rng = random.Random(seed)
-    found = {}
-    for a in range(articles):
-        paragraphs = []
-        for _ in range(5):
-            sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
-                         for _ in range(4)]
-            paragraphs.append(" ".join(sentences))
-        found[f"article-{a:02d}.txt"] = f"Story {a}\n\n" + "\n\n".join(paragraphs) + "\n"
-    return found
+    return nonsense_corpus(seed, articles)
 
 
 @pytest.fixture(scope="module")

@@ -20,25 +20,18 @@ from qabot.evaluation.datasets import load_question_set
 from qabot.index import read_manifest
 from qabot.stores import StoreAddress, open_store, parse_store, store_from
 from qabot.stores.keys import row_key, split_keys
-from support import REPO, SHIPPED_INDEX, SHIPPED_SEEDS, write_seeds
+from support import NONSENSE_WORDS, REPO, SHIPPED_INDEX, SHIPPED_SEEDS, nonsense_corpus, write_seeds
 
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
 from qabot.stores.milvus import article_key  # noqa: E402 - needs pymilvus
 
-WORDS = [f"{a}{b}" for a in ("tal", "mor", "ven", "kas", "dru", "pel", "sor", "lin") for b in
-         ("ak", "ib", "on", "ur", "es", "ol", "im", "ax", "ey", "uz")]
+WORDS = NONSENSE_WORDS
 
 
 def _corpus(seed: int = 11, articles: int = 30) -> dict[str, str]:
-    rng = random.Random(seed)
-    found = {}
-    for a in range(articles):
-        paragraphs = [" ".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
-                               for _ in range(4)) for _ in range(5)]
-        found[f"article-{a:02d}.txt"] = f"Story {a}\n\n" + "\n\n".join(paragraphs) + "\n"
-    return found
+    return nonsense_corpus(seed, articles)
 
 
 def _questions(count: int = 40, seed: int = 3) -> list[str]:
