@@ -22,7 +22,7 @@ from qabot.fast_encoder import onnx_folder
 from qabot.index import Index, check_file_sizes, read_manifest
 from qabot.pages.extract import is_page
 from qabot.storage import readable_folder, refuse_non_folder
-from qabot.stores import StoreAddress, open_store, sync_store
+from qabot.stores import StoreAddress, manifest_or_none, open_store, sync_store
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_INDEX = Path("embeddings")
@@ -64,9 +64,12 @@ def load_fresh_index(
     segments there before the new index replaces the old, and the store is
     brought in step with the index before it is searched.
     """
+    previous = manifest_or_none(folder) if store is not None else None
     index, report, stale_because = _fresh_index(seeds, folder, embedder, notice, progress, store)
     if store is not None:
         sync_store(store, folder, progress, notice)
+        if report is not None:  # this build switched the index in: what it no longer lists goes
+            store.forget(index.manifest, previous)
     return index, report, stale_because
 
 
@@ -142,7 +145,12 @@ class Bot:
         index; StoreError when it cannot be used)."""
         embedder = embedder or BundledModel()
         opened = open_store(store, embedder.dimension) if store is not None else None
-        index, report, stale_because = load_fresh_index(seeds, folder, embedder, notice, progress, opened)
+        try:
+            index, report, stale_because = load_fresh_index(seeds, folder, embedder, notice, progress, opened)
+        except BaseException:
+            if opened is not None:
+                opened.close()
+            raise
         attach = getattr(embedder, "attach_fast_path", None)
         if attach is not None:
             attach(onnx_folder(folder))
@@ -161,9 +169,28 @@ class Bot:
             self.rebuild(verify=True)
         except StoreOutOfStepError as error:
             if self.notice:
-                self.notice(f"{error}; updating the index and the store")
-            self.rebuild()
+                self.notice(f"{error}; loading the index again")
+            self.reload()
         return self.answerer.ask(question, k=k, context=context)
+
+    def reload(self) -> None:
+        """Load the index again (updated first if the articles changed) and
+        bring the store in step with it: after another process updated
+        both."""
+        with self._rebuilding:
+            index, report, self.stale_because = load_fresh_index(self.seeds, self.folder, self.embedder,
+                                                                 self.notice, None, self.store)
+            self._swap(index)
+            self.last_build = report or self.last_build
+
+    def _swap(self, index: Index) -> None:
+        self.answerer = Answerer(index, self.embedder, self.seeds, mode=self.answerer.mode,
+                                 weights=self.answerer.weights)
+
+    def close(self) -> None:
+        """Let go of the store, if any (the index folder needs nothing)."""
+        if self.store is not None:
+            self.store.close()
 
     def conversation(self) -> Conversation:
         return Conversation(self)
@@ -189,14 +216,16 @@ class Bot:
         (``verify``: check every index file's content first)."""
         with self._rebuilding:
             store = self.store
+            previous = self.answerer.index.manifest
             report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress,
                                   verify=verify, notice=self.notice,
                                   before_switch=store.add if store is not None else None)
             if store is not None:
                 sync_store(store, self.folder, progress, self.notice)
             index = _load(self.folder, self.embedder, store)
-            self.answerer = Answerer(index, self.embedder, self.seeds,
-                                     mode=self.answerer.mode, weights=self.answerer.weights)
+            self._swap(index)  # before the store forgets what the old index used
+            if store is not None and report.changed:
+                store.forget(index.manifest, previous)
             self.last_build = report
             self.stale_because = None
         return report

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
+import uuid
 from array import array
 from collections import Counter
 from contextlib import ExitStack
@@ -452,6 +453,9 @@ def _write(folder: Path, manifest: dict, plan: Plan, records: NewRecords, files,
         sizes = data_file_sizes(staging)
         new_manifest = {
             "format": FORMAT,
+            # Names this index (kept across updates and copies of the folder),
+            # so that a Milvus store holding another one is refused.
+            "index_id": manifest.get("index_id") or uuid.uuid4().hex,
             "model": {"name": embedder.name, "dimension": embedder.dimension},
             "chunking": chunking_settings(),
             "counts": {"files": len(all_files), **live},

@@ -157,21 +157,24 @@ def index_articles(args: argparse.Namespace) -> dict:
     from qabot.embedder import BundledModel
     from qabot.fast_encoder import onnx_folder
     from qabot.progress import ProgressBar
-    from qabot.stores import sync_store
+    from qabot.stores import manifest_or_none, sync_store
     from qabot.wording import plural
 
     model = BundledModel()
     force = getattr(args, "force", False)  # `qabot add` has no --force
-    store = _open_store(args, model.dimension)
-    embedder = _ray_embedder(args) or model
+    store = embedder = None
     try:
+        store = _open_store(args, model.dimension)
+        embedder = _ray_embedder(args) or model
+        previous = manifest_or_none(args.index) if store is not None else None
         with ProgressBar("Embedding", enabled=not args.json) as bar:
             report = update_index(args.seeds, args.index, embedder, force=force, progress=bar.update,
                                   notice=stderr_notice, before_switch=store.add if store else None)
             if store is not None:
                 sync_store(store, args.index, bar.update, None if args.json else stderr_notice)
+                store.forget(manifest_or_none(args.index), previous if report.changed else None)
     finally:
-        if embedder is not model:
+        if embedder is not None and embedder is not model:
             embedder.close()
         if store is not None:
             store.close()

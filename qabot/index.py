@@ -36,7 +36,7 @@ from qabot.segments import (
     is_segment_name, load_segment, page_file, segment_files,
 )
 from qabot.storage import readable_folder
-from qabot.stores.keys import segment_number, split_keys
+from qabot.stores.keys import marks_of, segment_number, split_keys
 from qabot.vectors import SEARCH_KINDS
 
 FORMAT = 2
@@ -126,6 +126,8 @@ def manifest_problem(manifest: dict) -> str | None:
         return "model"
     if not isinstance(manifest.get("chunking"), dict):
         return "chunking"
+    if not isinstance(manifest.get("index_id", ""), str):
+        return "index_id"
     segments = manifest.get("segments")
     if not (isinstance(segments, dict) and all(
         is_segment_name(name) and _is_segment_entry(entry) for name, entry in segments.items()
@@ -377,13 +379,29 @@ class Index:
         best = np.argsort(-scores, kind="stable")[:k]
         return scores[best], ids[best]
 
+    def check_store(self) -> None:
+        """StoreOutOfStepError unless the store (if any) still holds every
+        segment of this index whole (a later build may have folded them
+        away): one look at the store's marks, before a question searches."""
+        if self.store is not None and not self.store.holds(self.store_marks):
+            raise StoreOutOfStepError(f"the Milvus store {self.store.address} no longer holds this index whole")
+
+    @cached_property
+    def store_marks(self) -> dict[int, str]:
+        return marks_of(self.manifest)
+
     def _search_store(self, which: str, vector: np.ndarray, k: int):
+        """The store's nearest rows, scored here from the index's own
+        vectors (so a store's rounding never changes an answer)."""
         records = RECORDS_OF[which]
-        scores, keys = self.store.nearest(records, vector, k + self._store_margin(records, k), self.segment_numbers)
+        _, keys = self.store.nearest(records, vector, k + self._store_margin(records, k), self.segment_numbers)
         if not len(keys) and k > 0 and self.rows(which):  # any vector has neighbours among rows it holds
             raise StoreOutOfStepError(f"the Milvus store {self.store.address} holds none of this index's {which}")
         ids = self.numbers_of(records, keys)
-        return scores[ids >= 0][:k], ids[ids >= 0][:k]
+        ids = ids[ids >= 0]
+        scores = self.vectors_of(which, ids) @ np.asarray(vector, dtype=np.float32)
+        best = np.argsort(-scores, kind="stable")[:k]
+        return scores[best], ids[best]
 
     def best_by_terms(self, records: str, question_terms: list[str], count: int) -> np.ndarray | None:
         """Numbers of the rows whose terms the store finds best for

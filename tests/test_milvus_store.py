@@ -120,6 +120,32 @@ def test_a_lite_file_open_in_another_process_is_one_clear_error(tmp_path):
     store.close()
 
 
+def test_a_store_holding_another_index_is_refused(tmp_path):
+    address = _lite(tmp_path / "store.db")
+    first = Bot.open(write_seeds(tmp_path / "a" / "seeds", _corpus(articles=2)), tmp_path / "a" / "embeddings",
+                     embedder=HashingEmbedder(), store=address)
+    first.close()
+    with pytest.raises(StoreError, match="holds another index"):
+        Bot.open(write_seeds(tmp_path / "b" / "seeds", _corpus(seed=5, articles=2)), tmp_path / "b" / "embeddings",
+                 embedder=HashingEmbedder(), store=address)
+    # A copy of the first folder is the same index: welcome.
+    shutil.copytree(tmp_path / "a", tmp_path / "c")
+    copy = Bot.open(tmp_path / "c" / "seeds", tmp_path / "c" / "embeddings", embedder=HashingEmbedder(), store=address)
+    assert copy.ask("Talak morib?").passages
+    copy.close()
+
+
+def test_a_store_refused_for_its_vector_size_lets_go_of_the_file(tmp_path):
+    open_store(_lite(tmp_path / "store.db"), 8).close()
+    with pytest.raises(StoreError, match="vectors of size 16"):
+        open_store(_lite(tmp_path / "store.db"), 16)
+    other = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom qabot.stores import open_store, parse_store\n"
+         "open_store(parse_store(sys.argv[1]), 8).close()\nprint('opened')", f"milvus-lite:{tmp_path / 'store.db'}"],
+        capture_output=True, text=True, timeout=120)
+    assert other.stdout.strip() == "opened", other.stderr[-500:]
+
+
 # -- same answers -----------------------------------------------------------
 
 def test_the_store_finds_the_same_candidates_and_answers(corpus):
@@ -199,20 +225,21 @@ def test_a_copy_cut_short_keeps_the_old_index_and_is_redone(tmp_path, monkeypatc
     before = read_manifest(tmp_path / "embeddings")
     (seeds / "article-01.txt").write_text("New story\n\nKasol druim pelax sorey linuz talak.\n", encoding="utf-8")
     inserted = []
-    real_insert = type(bot.store.client).insert
+    real_upsert = type(bot.store.client).upsert
 
-    def failing_insert(client, collection, rows, **kwargs):
-        if inserted:
-            raise _milvus_error("disk full")
-        inserted.append(collection)
-        return real_insert(client, collection, rows, **kwargs)
+    def failing_upsert(client, collection, rows, **kwargs):
+        if collection != bot.store.marks:  # the second batch of rows fails
+            if inserted:
+                raise _milvus_error("disk full")
+            inserted.append(collection)
+        return real_upsert(client, collection, rows, **kwargs)
 
-    monkeypatch.setattr(type(bot.store.client), "insert", failing_insert)
+    monkeypatch.setattr(type(bot.store.client), "upsert", failing_upsert)
     with pytest.raises(StoreError, match="copying the index failed: .*disk full"):
         bot.rebuild()
     assert read_manifest(tmp_path / "embeddings") == before  # the old index stays, whole in the store
     assert bot.store.missing(before) == []
-    marks = bot.store.client.query(bot.store.marks, filter="id >= 0", output_fields=["id"])
+    marks = bot.store.client.query(bot.store.marks, filter="id > 0", output_fields=["id"])  # 0: the owner
     assert sorted(row["id"] for row in marks) == bot.answerer.index.segment_numbers  # no mark for the cut copy
     monkeypatch.undo()
     again = Bot.open(seeds, tmp_path / "embeddings", embedder=HashingEmbedder(), store=address)
@@ -237,10 +264,21 @@ def test_an_index_older_than_the_store_searches_only_its_own_segments(tmp_path, 
     new = set(writer.answerer.index.segment_numbers) - set(reader.answerer.index.segment_numbers)
     assert new and set(reader.answerer.index.segment_numbers) & set(writer.answerer.index.segment_numbers)
     # The reader, opened before the update, searches only its own segments:
-    # the new segment's rows never come back under numbers of its own.
+    # the store never hands it a row of the new one.
+    index = reader.answerer.index
+    vector = writer.embedder.encode([question])[0]
+    _, keys = reader.store.nearest("sentences", vector, 50, index.segment_numbers)
+    segments, _ = split_keys(keys)
+    assert len(keys) and not set(segments.tolist()) & new
+    assert not set(split_keys(reader.store.matching("sentences", ["zorbax"], 50, index.segment_numbers))[0]) & new
     old = reader.answerer.ask(question)
     assert old.text != "Zorbax quilm frendip wastor."
     assert all("Zorbax" not in p.passage.text for p in old.passages)
+    # And a build's clean-up, from an older manifest, never deletes a later
+    # build's segment (one being copied, or already switched in elsewhere).
+    reader.store.forget(index.manifest)
+    assert reader.store.missing(writer.answerer.index.manifest) == []
+    assert writer.ask(question).text == "Zorbax quilm frendip wastor."
 
 
 def test_a_reader_whose_rows_left_the_store_updates_instead_of_declining(tmp_path):
@@ -258,7 +296,7 @@ def test_a_reader_whose_rows_left_the_store_updates_instead_of_declining(tmp_pat
     notices = []
     reader.notice = notices.append
     assert reader.ask(question).text == "Zorbax quilm frendip wastor."
-    assert any("holds none of this index's" in n for n in notices)
+    assert any("no longer holds this index whole" in n for n in notices)
 
 
 # -- command line -----------------------------------------------------------

@@ -80,6 +80,7 @@ class Answerer:
         ``context`` (earlier turns of a conversation) helps find the passage,
         read together with the query; sentences are judged on the query alone.
         """
+        self.index.check_store()
         where = f"{query} {context}" if context else query
         question_terms = terms(query)
         lexical = self._helpers.submit(self._lexical, question_terms, terms(where) if context else question_terms)

@@ -30,8 +30,8 @@ _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):(?P<port>
 STORE_HELP = (f"where questions search: {EMBEDDED} (the index folder, the default), "
               f"{LITE_PREFIX}FILE.db (Milvus Lite in a local file) or "
               f"{SERVER_PREFIX}HOST:PORT[/PREFIX][?shards=N&replicas=N] (a Milvus server; collections "
-              f"PREFIX_passages and PREFIX_sentences, default prefix {DEFAULT_PREFIX}); default: ${STORE_VARIABLE}, else {EMBEDDED}. Milvus needs the extra: "
-              "pip install -e '.[milvus]'")
+              f"PREFIX_passages and PREFIX_sentences, default prefix {DEFAULT_PREFIX}); default: "
+              f"${STORE_VARIABLE}, else {EMBEDDED}. Milvus needs the extra: pip install -e '.[milvus]'")
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,11 @@ def open_store(address: StoreAddress, dimension: int):
 
 
 def sync_store(store, folder, progress=None, notice=None) -> int:
-    """Bring ``store`` in step with the index in ``folder``: copy in the
-    segments it lacks (``notice`` hears how many), then delete what the
-    index no longer lists. Return how many rows were copied."""
+    """Copy into ``store`` the segments of the index in ``folder`` it does
+    not hold whole (``notice`` hears how many); return how many rows were
+    copied. Nothing is deleted here: only a build deletes, once its new
+    index is in (``store.forget``), since another reader or build may be
+    using what this index no longer lists."""
     from qabot.index import read_manifest
     from qabot.storage import readable_folder
 
@@ -117,6 +119,15 @@ def sync_store(store, folder, progress=None, notice=None) -> int:
     if lacking and notice:
         notice(f"the Milvus store {store.address} lacks {len(lacking)} of the index's "
                f"{len(manifest['segments'])} segments; copying them")
-    copied = store.add(source, manifest, progress) if lacking else 0
-    store.forget(manifest)
-    return copied
+    return store.add(source, manifest, progress) if lacking else 0
+
+
+def manifest_or_none(folder) -> dict | None:
+    """The index's manifest as it is now, or None (no index yet, damaged)."""
+    from qabot.errors import IndexLoadError
+    from qabot.index import read_manifest
+
+    try:
+        return read_manifest(folder)
+    except IndexLoadError:
+        return None

@@ -1,9 +1,17 @@
-"""How a store keys the rows it holds: by segment number and row."""
+"""How a store keys the rows it holds (by segment number and row) and
+marks the segments it holds whole."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
 
+from qabot.segments import SEGMENTS
+
+# How rows are stored; part of every segment's mark.
+STORE_FORMAT = 1
 # A store keys each row by its segment's number and its row there.
 ROW_BITS = 32
 
@@ -22,3 +30,19 @@ def split_keys(keys) -> tuple[np.ndarray, np.ndarray]:
     """Segment numbers and rows of store keys."""
     keys = np.asarray(keys, dtype=np.int64)
     return keys >> ROW_BITS, keys & ((1 << ROW_BITS) - 1)
+
+
+def fingerprint(manifest: dict, name: str) -> str:
+    """What identifies segment ``name``'s copy: its files' hashes (or, in
+    an index without them, their sizes) and how rows are stored
+    (STORE_FORMAT), so that a copy made another way is made again."""
+    prefix = f"{SEGMENTS}/{name}/"
+    hashes = manifest.get("file_hashes", {})
+    files = {file: hashes.get(file, manifest["file_sizes"][file])
+             for file in manifest["file_sizes"] if file.startswith(prefix)}
+    return hashlib.sha256(json.dumps([STORE_FORMAT, files], sort_keys=True).encode()).hexdigest()
+
+
+def marks_of(manifest: dict) -> dict[int, str]:
+    """The mark a store must hold for each segment of ``manifest``."""
+    return {segment_number(name): fingerprint(manifest, name) for name in manifest["segments"]}

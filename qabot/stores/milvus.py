@@ -50,32 +50,23 @@ from qabot.errors import StoreError
 from qabot.lexical import K1, B, terms
 from qabot.segments import RECORD_SETS, SEGMENTS
 from qabot.stores import StoreAddress
-from qabot.stores.keys import row_key, segment_number
+from qabot.stores.keys import fingerprint, row_key, segment_number
 from qabot.vectors import HNSW_BUILD_EFFORT, HNSW_NEIGHBOURS, HNSW_SEARCH_EFFORT, open_vectors
 
-# How rows are stored; part of every segment's mark.
-STORE_FORMAT = 1
 # Rows sent to Milvus in one insert.
 BATCH = 1000
 # Longest stemmed-terms text kept for BM25 (Milvus's VARCHAR limit is 65,535 bytes).
 MAX_TERMS_BYTES = 60_000
 # Partitions the article key is hashed into (Milvus's default is 16).
 PARTITIONS = 16
+# The mark row naming the index a store holds (segment numbers are >= 1).
+OWNER = 0
+# Seconds a search or a change may take before it is an error.
+CALL_SECONDS = 60
 # Most hits one Milvus search returns.
 MOST_HITS = 16_384
 CONNECT_SECONDS = 5
 Progress = Callable[[str, int, int], None]
-
-
-def fingerprint(manifest: dict, name: str) -> str:
-    """What identifies segment ``name``'s copy: its files' hashes (or, in
-    an index without them, their sizes) and how rows are stored
-    (STORE_FORMAT), so that a copy made another way is made again."""
-    prefix = f"{SEGMENTS}/{name}/"
-    hashes = manifest.get("file_hashes", {})
-    files = {file: hashes.get(file, manifest["file_sizes"][file])
-             for file in manifest["file_sizes"] if file.startswith(prefix)}
-    return hashlib.sha256(json.dumps([STORE_FORMAT, files], sort_keys=True).encode()).hexdigest()
 
 
 def article_key(name: str) -> str:
@@ -128,6 +119,9 @@ class MilvusStore:
         except MilvusException as error:
             self.close()
             raise StoreError(f"Milvus store {address}: {_one_line(error)}") from None
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         """Let go of the store; for Milvus Lite, the last store of this
@@ -202,11 +196,35 @@ class MilvusStore:
         names = list(manifest["segments"])
         if not names:
             return set()
-        with self._failing("reading the segment marks"):
-            found = self.client.query(self.marks, filter=f"id in {_literal([segment_number(n) for n in names])}",
-                                      output_fields=["fingerprint"])
-        marks = {int(row["id"]): row["fingerprint"] for row in found}
+        marks = self._marks([segment_number(n) for n in names])
         return {name for name in names if marks.get(segment_number(name)) == fingerprint(manifest, name)}
+
+    def _marks(self, numbers: list[int]) -> dict[int, str]:
+        with self._failing("reading the segment marks"):
+            found = self.client.query(self.marks, filter=f"id in {_literal(numbers)}", output_fields=["fingerprint"],
+                                      consistency_level="Strong", timeout=CALL_SECONDS)
+        return {int(row["id"]): row["fingerprint"] for row in found}
+
+    def holds(self, marks: dict[int, str]) -> bool:
+        """Whether the store holds whole every segment ``marks`` names
+        (segment number: fingerprint, see :func:`qabot.stores.keys.marks_of`)."""
+        return not marks or self._marks(list(marks)) == marks
+
+    def claim(self, manifest: dict) -> None:
+        """Make the store this index's (by the manifest's ``index_id``);
+        StoreError when it holds another index. An index from before ids
+        were kept claims nothing."""
+        mine = manifest.get("index_id")
+        if not mine:
+            return
+        owner = self._marks([OWNER]).get(OWNER)
+        if owner is None:
+            with self._failing("claiming the store"):
+                self.client.upsert(self.marks, [{"id": OWNER, "fingerprint": mine, "unused": [0.0, 0.0]}])
+                self.client.flush(self.marks)
+        elif owner != mine:
+            raise StoreError(f"the Milvus store {self.address} holds another index: give this one a store of its "
+                             "own (another Milvus Lite file, or another collection prefix on the server)")
 
     def missing(self, manifest: dict) -> list[str]:
         """Segments of ``manifest`` the store does not hold whole."""
@@ -217,6 +235,7 @@ class MilvusStore:
         """Copy in every segment of ``manifest`` (files in ``folder``) the
         store does not hold whole; return how many rows were copied. A
         segment's mark is written last, once all its rows are in."""
+        self.claim(manifest)
         copied = 0
         for name in self.missing(manifest):
             with self._failing("copying the index"):
@@ -237,7 +256,7 @@ class MilvusStore:
             for first in range(0, entry[records], BATCH):
                 rows = range(first, min(first + BATCH, entry[records]))
                 keys = row_key(number, np.arange(rows.start, rows.stop))
-                self.client.insert(self.collections[records], [
+                self.client.upsert(self.collections[records], [
                     {"id": int(key), "segment": number, "article": articles[int(columns.numbers["file"][row])],
                      "terms": terms_text(columns.text("text", row)), "vector": np.asarray(vectors[row])}
                     for key, row in zip(keys, rows)
@@ -252,23 +271,43 @@ class MilvusStore:
         self.client.flush(self.marks)
         return total
 
-    def forget(self, manifest: dict) -> None:
-        """Delete what ``manifest`` no longer lists: segments, and in the
-        segments it keeps, the rows of articles now elsewhere or gone."""
-        listed = _literal([segment_number(name) for name in manifest["segments"]])
+    def forget(self, manifest: dict, previous: dict | None = None) -> None:
+        """Delete what ``manifest`` (just switched in by a build, which
+        alone calls this) no longer lists: segments, marks first, and in the
+        segments it keeps, the rows of articles now elsewhere or gone (those
+        ``previous``, the manifest before, held there; without it, every
+        row of an article the segment no longer lists). Segments numbered
+        from the manifest's ``next_segment`` on are a later build's, being
+        copied: never touched."""
+        listed = [segment_number(name) for name in manifest["segments"]]
+        older = f"id not in {_literal(listed)} and id < {int(manifest['next_segment'])} and id > {OWNER}"
         with self._failing("removing old rows"):
-            marks = self.client.query(self.marks, filter=f"id not in {listed}", output_fields=["id"])
-            stale = [int(row["id"]) for row in marks]
+            marks = self.client.query(self.marks, filter=older, output_fields=["id"], consistency_level="Strong",
+                                      timeout=CALL_SECONDS)
+            if marks:
+                self.client.delete(self.marks, ids=[int(row["id"]) for row in marks], timeout=CALL_SECONDS)
             for records in RECORD_SETS:
-                self.client.delete(self.collections[records], filter=f"segment not in {listed}")
-            if stale:
-                self.client.delete(self.marks, ids=stale)
+                self.client.delete(self.collections[records], filter=older.replace("id", "segment"),
+                                   timeout=CALL_SECONDS)
             for name in manifest["segments"]:
-                articles = sorted(article_key(file) for file, entry in manifest["files"].items()
-                                  if entry["segment"] == name)
-                for records in RECORD_SETS:
-                    self.client.delete(self.collections[records], filter=(
-                        f"segment == {segment_number(name)} and article not in {_literal(articles)}"))
+                self._drop_gone_articles(name, manifest, previous)
+
+    def _drop_gone_articles(self, name: str, manifest: dict, previous: dict | None) -> None:
+        def articles(of: dict) -> set[str]:
+            return {article_key(file) for file, entry in of["files"].items() if entry["segment"] == name}
+
+        number = segment_number(name)
+        if previous is None:
+            kept = f"segment == {number} and article not in {_literal(sorted(articles(manifest)))}"
+        elif name in previous.get("segments", {}):
+            gone = articles(previous) - articles(manifest)
+            if not gone:
+                return
+            kept = f"segment == {number} and article in {_literal(sorted(gone))}"
+        else:
+            return  # the build's new segment: copied as it is
+        for records in RECORD_SETS:
+            self.client.delete(self.collections[records], filter=kept, timeout=CALL_SECONDS)
 
     # -- searching ---------------------------------------------------------
 
@@ -294,7 +333,8 @@ class MilvusStore:
             return []
         with self._failing("searching"):
             results = self.client.search(self.collections[records], data=data, anns_field=field, limit=k,
-                                         filter=f"segment in {_literal(segments)}", search_params=params)
+                                         filter=f"segment in {_literal(segments)}", search_params=params,
+                                         timeout=CALL_SECONDS)
         return list(results[0]) if results else []
 
     @contextmanager
