@@ -291,20 +291,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
         stderr_notice(f"the model export in {str(onnx_folder(args.index))!r} is missing or damaged, so "
                       "questions load PyTorch (slow); run `qabot index` once to restore it")
-    asker = bot.conversation() if args.chat else bot
-    status = EXIT_OK
-    for question, problem in zip(questions, problems):
-        if problem:
-            _bad_question(question, problem, args.json)
-            status = EXIT_USAGE
-            continue
-        try:
-            answer = asker.ask(question, k=args.k)
-        except QabotError as error:  # this question only: the others are still answered
-            _bad_question(question, str(error), args.json)
-            status = EXIT_USAGE
-            continue
-        if answer.truncated:
-            stderr_notice(f"the question was cut to its first {len(answer.question)} characters")
-        print(json.dumps(answer_json(answer)) if args.json else answer_text(answer), flush=True)
+    try:
+        asker = bot.conversation() if args.chat else bot
+        status = EXIT_OK
+        for question, problem in zip(questions, problems):
+            if problem:
+                _bad_question(question, problem, args.json)
+                status = EXIT_USAGE
+                continue
+            try:
+                answer = asker.ask(question, k=args.k)
+            except QabotError as error:  # this question only: the others are still answered
+                _bad_question(question, str(error), args.json)
+                status = EXIT_USAGE
+                continue
+            if answer.truncated:
+                stderr_notice(f"the question was cut to its first {len(answer.question)} characters")
+            print(json.dumps(answer_json(answer)) if args.json else answer_text(answer), flush=True)
+    finally:
+        bot.close()
     return status

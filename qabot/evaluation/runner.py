@@ -79,7 +79,10 @@ def run_eval(
                          "leave out --store (and $QABOT_STORE) for them")
     if not questions.documents:
         bot = Bot.open(seeds, index, embedder, notice=notice, mode=mode, weights=weights, store=store)
-        outcomes = _ask_all(bot, questions.cases, on_result)
+        try:
+            outcomes = _ask_all(bot, questions.cases, on_result)
+        finally:
+            bot.close()
     else:
         outcomes = []
         with tempfile.TemporaryDirectory(prefix="qabot-eval-") as scratch:
