@@ -145,7 +145,7 @@ class Answerer:
         ranked = [self.index.sentences[i] for i in ranked_ids[:10]]
         scored = self._top_passages(evidence.passage_scores, k)
         missing = self.missing.of(question)
-        if not missing and not len(ranked_ids):  # a store that no longer holds this index's rows
+        if not missing and not len(ranked_ids):  # every row a store returned was no longer live
             return Answer(question, None, None, None, 0.0, scored, ranked, reason=not_answered(self.several_articles))
         if missing:
             return Answer(question, None, None, None, 0.0, scored, ranked,

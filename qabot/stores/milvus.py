@@ -279,16 +279,18 @@ class MilvusStore:
         row of an article the segment no longer lists). Segments numbered
         from the manifest's ``next_segment`` on are a later build's, being
         copied: never touched."""
-        listed = [segment_number(name) for name in manifest["segments"]]
-        older = f"id not in {_literal(listed)} and id < {int(manifest['next_segment'])} and id > {OWNER}"
+        listed = _literal([segment_number(name) for name in manifest["segments"]])
+
+        def unlisted(field: str) -> str:  # segments (by number) this build replaced
+            return f"{field} not in {listed} and {field} < {int(manifest['next_segment'])} and {field} > {OWNER}"
+
         with self._failing("removing old rows"):
-            marks = self.client.query(self.marks, filter=older, output_fields=["id"], consistency_level="Strong",
-                                      timeout=CALL_SECONDS)
+            marks = self.client.query(self.marks, filter=unlisted("id"), output_fields=["id"],
+                                      consistency_level="Strong", timeout=CALL_SECONDS)
             if marks:
                 self.client.delete(self.marks, ids=[int(row["id"]) for row in marks], timeout=CALL_SECONDS)
             for records in RECORD_SETS:
-                self.client.delete(self.collections[records], filter=older.replace("id", "segment"),
-                                   timeout=CALL_SECONDS)
+                self.client.delete(self.collections[records], filter=unlisted("segment"), timeout=CALL_SECONDS)
             for name in manifest["segments"]:
                 self._drop_gone_articles(name, manifest, previous)
 
