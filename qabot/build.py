@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import time
 import uuid
@@ -153,6 +154,17 @@ def _file_hashes(staging: Path, names, manifest: dict, kept: list[str]) -> dict[
     old = manifest.get("file_hashes", {})
     carried = {name: old[name] for name in names if name in old and name.split("/")[1] in kept}
     return {**carried, **data_file_hashes(staging, [name for name in names if name not in carried])}
+
+
+def index_id(folder: Path) -> str:
+    """The id the index in ``folder`` goes by: the one its manifest names
+    (even a manifest otherwise unusable: an index rebuilt in its folder is
+    still the same index), or a new one."""
+    try:
+        found = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("index_id")
+    except (OSError, ValueError, AttributeError):
+        found = None
+    return found if isinstance(found, str) and found else uuid.uuid4().hex
 
 
 def _usable_manifest(folder: Path, embedder: Embedder) -> dict:
@@ -455,7 +467,7 @@ def _write(folder: Path, manifest: dict, plan: Plan, records: NewRecords, files,
             "format": FORMAT,
             # Names this index (kept across updates and copies of the folder),
             # so that a Milvus store holding another one is refused.
-            "index_id": manifest.get("index_id") or uuid.uuid4().hex,
+            "index_id": index_id(folder),
             "model": {"name": embedder.name, "dimension": embedder.dimension},
             "chunking": chunking_settings(),
             "counts": {"files": len(all_files), **live},

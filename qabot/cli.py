@@ -168,10 +168,12 @@ def index_articles(args: argparse.Namespace) -> dict:
         embedder = _ray_embedder(args) or model
         previous = manifest_or_none(args.index) if store is not None else None
         with ProgressBar("Embedding", enabled=not args.json) as bar:
+            # An explicit build makes the store this index's, whatever it held.
+            copy = (lambda staging, manifest, progress: store.add(staging, manifest, progress, take_over=True))
             report = update_index(args.seeds, args.index, embedder, force=force, progress=bar.update,
-                                  notice=stderr_notice, before_switch=store.add if store else None)
+                                  notice=stderr_notice, before_switch=copy if store else None)
             if store is not None:
-                sync_store(store, args.index, bar.update, None if args.json else stderr_notice)
+                sync_store(store, args.index, bar.update, None if args.json else stderr_notice, take_over=True)
                 store.forget(manifest_or_none(args.index), previous if report.changed else None)
     finally:
         if embedder is not None and embedder is not model:

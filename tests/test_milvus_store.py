@@ -128,9 +128,12 @@ def test_a_store_holding_another_index_is_refused(tmp_path):
     with pytest.raises(StoreError, match="holds another index"):
         Bot.open(write_seeds(tmp_path / "b" / "seeds", _corpus(seed=5, articles=2)), tmp_path / "b" / "embeddings",
                  embedder=HashingEmbedder(), store=address)
-    # A copy of the first folder is the same index: welcome.
+    # A copy of the first folder is the same index: welcome; and so is the
+    # first index rebuilt from scratch in its folder.
     shutil.copytree(tmp_path / "a", tmp_path / "c")
     copy = Bot.open(tmp_path / "c" / "seeds", tmp_path / "c" / "embeddings", embedder=HashingEmbedder(), store=address)
+    assert copy.ask("Talak morib?").passages
+    copy.rebuild(force=True)
     assert copy.ask("Talak morib?").passages
     copy.close()
 
@@ -315,3 +318,15 @@ def test_cli_bad_store_is_one_line_and_exit_2(cli, workdir, no_model):
         result = cli("ask", "--store", spec, "Who fired?")
         assert result.code == 2 and said in result.err and "Traceback" not in result.err
         assert len(result.err.strip().splitlines()) == 1
+
+
+@pytest.mark.model
+def test_cli_index_takes_over_a_store_another_index_held(cli, workdir, shared_model, tmp_path):
+    store = f"milvus-lite:{tmp_path / 'shared.db'}"
+    assert cli("index", "--force", "--store", store).code == 0  # written anew: the manifest names the index
+    shutil.rmtree(workdir / "embeddings")  # the index deleted and built anew: another index
+    refused = cli("ask", "--store", store, "How many missiles did Iran fire?")
+    assert refused.code == 2 and "holds another index" in refused.err
+    assert cli("index", "--store", store).code == 0
+    taken = cli("ask", "--json", "--store", store, "How many missiles did Iran fire?")
+    assert taken.code == 0 and json.loads(taken.out)["answer"]

@@ -104,7 +104,7 @@ def open_store(address: StoreAddress, dimension: int):
     return MilvusStore(address, dimension)
 
 
-def sync_store(store, folder, progress=None, notice=None) -> int:
+def sync_store(store, folder, progress=None, notice=None, take_over: bool = False) -> int:
     """Copy into ``store`` the segments of the index in ``folder`` it does
     not hold whole (``notice`` hears how many); return how many rows were
     copied. Nothing is deleted here: only a build deletes, once its new
@@ -119,7 +119,10 @@ def sync_store(store, folder, progress=None, notice=None) -> int:
     if lacking and notice:
         notice(f"the Milvus store {store.address} lacks {len(lacking)} of the index's "
                f"{len(manifest['segments'])} segments; copying them")
-    return store.add(source, manifest, progress) if lacking else 0
+    if not lacking:
+        store.claim(manifest, take_over)
+        return 0
+    return store.add(source, manifest, progress, take_over)
 
 
 def manifest_or_none(folder) -> dict | None:

@@ -210,32 +210,37 @@ class MilvusStore:
         (segment number: fingerprint, see :func:`qabot.stores.keys.marks_of`)."""
         return not marks or self._marks(list(marks)) == marks
 
-    def claim(self, manifest: dict) -> None:
-        """Make the store this index's (by the manifest's ``index_id``);
-        StoreError when it holds another index. An index from before ids
-        were kept claims nothing."""
+    def claim(self, manifest: dict, take_over: bool = False) -> None:
+        """Make the store this index's (by the manifest's ``index_id``).
+        A store holding another index is taken over when ``take_over`` (an
+        explicit `qabot index`: the other's rows are replaced as segments
+        are copied); otherwise StoreError. An index from before ids were
+        kept claims nothing."""
         mine = manifest.get("index_id")
         if not mine:
             return
         owner = self._marks([OWNER]).get(OWNER)
-        if owner is None:
+        if owner not in (None, mine) and not take_over:
+            raise StoreError(
+                f"the Milvus store {self.address} holds another index: give this one a store of its own (another "
+                "Milvus Lite file, or another collection prefix on the server), or make it this index's with "
+                "`qabot index --store ...` (what the other index had there is replaced)")
+        if owner != mine:
             with self._failing("claiming the store"):
                 self.client.upsert(self.marks, [{"id": OWNER, "fingerprint": mine, "unused": [0.0, 0.0]}])
                 self.client.flush(self.marks)
-        elif owner != mine:
-            raise StoreError(f"the Milvus store {self.address} holds another index: give this one a store of its "
-                             "own (another Milvus Lite file, or another collection prefix on the server)")
 
     def missing(self, manifest: dict) -> list[str]:
         """Segments of ``manifest`` the store does not hold whole."""
         have = self.copied(manifest)
         return [name for name in manifest["segments"] if name not in have]
 
-    def add(self, folder: Path, manifest: dict, progress: Progress | None = None) -> int:
+    def add(self, folder: Path, manifest: dict, progress: Progress | None = None, take_over: bool = False) -> int:
         """Copy in every segment of ``manifest`` (files in ``folder``) the
         store does not hold whole; return how many rows were copied. A
-        segment's mark is written last, once all its rows are in."""
-        self.claim(manifest)
+        segment's mark is written last, once all its rows are in. See
+        :meth:`claim` for ``take_over``."""
+        self.claim(manifest, take_over)
         copied = 0
         for name in self.missing(manifest):
             with self._failing("copying the index"):
