@@ -109,6 +109,8 @@ class QabotApp(App):
         yield KeyBar(chat_keys())
 
     def on_mount(self) -> None:
+        if self.store is not None:
+            self.header.store = "Milvus Lite" if self.store.lite else "Milvus"
         self.query_one(QuestionInput).focus()
         self.start_loading()
         if self.watch_interval > 0:

@@ -1,4 +1,5 @@
-"""The line at the top: what is being asked about, and the index's state."""
+"""The line at the top: what is being asked about, the index's state, and
+where questions search when it is not the index folder."""
 
 from __future__ import annotations
 
@@ -49,18 +50,20 @@ class ChatHeader(Horizontal):
 
     heading: reactive[str] = reactive("")
     state: reactive[str] = reactive("loading")
+    # Where questions search, when not the index folder ("Milvus Lite").
+    store: reactive[str] = reactive("")
 
     def compose(self) -> ComposeResult:
         yield Label(self._heading_text(self.heading), id="heading", markup=False)
-        yield Label(self._state_text(self.state), id="state", classes=f"-{self.state}", markup=False)
+        yield Label(self._state_text(self.state, self.store), id="state", classes=f"-{self.state}", markup=False)
 
     @staticmethod
     def _heading_text(heading: str):
         return assembled(("qabot", "bold"), " · " if heading else "", heading)
 
     @staticmethod
-    def _state_text(state: str):
-        return assembled(STATES.get(state, state))
+    def _state_text(state: str, store: str = ""):
+        return assembled(STATES.get(state, state), f" · {store}" if store else "")
 
     def watch_heading(self, heading: str) -> None:
         for label in self.query("#heading").results(Label):
@@ -68,5 +71,9 @@ class ChatHeader(Horizontal):
 
     def watch_state(self, state: str) -> None:
         for label in self.query("#state").results(Label):
-            label.update(self._state_text(state))
+            label.update(self._state_text(state, self.store))
             label.set_classes(f"-{state}")
+
+    def watch_store(self, store: str) -> None:
+        for label in self.query("#state").results(Label):
+            label.update(self._state_text(self.state, store))

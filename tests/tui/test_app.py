@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Collapsible, Input, ProgressBar, Static
+
+from qabot.embedder import HashingEmbedder
 
 from qabot.tui.answer_card import AnswerCard
 from qabot.tui.article_screen import ArticleScreen
@@ -53,6 +56,21 @@ async def test_starts_with_the_question_box_focused_and_the_index_fresh(new_app)
         assert header.heading == "2 articles"
         text = screen_text(app)
         assert "qabot · 2 articles" in text and "index: fresh" in text
+
+
+async def test_a_window_over_a_milvus_store_says_so_and_answers(seeds):
+    pytest.importorskip("milvus_lite")
+    from qabot.stores import parse_store
+    from qabot.tui.app import make_app
+
+    app = make_app(Path("seeds"), Path("index"), embedder=HashingEmbedder(), watch_interval=0,
+                   store=parse_store("milvus-lite:./store.db"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "index: fresh · Milvus Lite" in screen_text(app)
+        await ask(pilot, "When did the Kelda volcano erupt?")
+        assert ERUPTED in screen_text(app)
+        app.bot.close()
 
 
 async def test_the_header_names_a_single_article(workdir, new_app):
