@@ -1,7 +1,7 @@
 """The first stage in a Milvus store against the index folder, on one index.
 
 Run: .venv/bin/python bench/store.py --store milvus-lite:/tmp/qabot-bench.db
-     [--work bench/.scale-real] [--index index] [--questions 120] [--json]
+     [--work bench/.scale-real] [--index index] [--questions 120] [--vectors model|stand-in] [--json]
 
 (or `bench/scale.py --store SPEC`, which adds these figures to its own.)
 
@@ -196,6 +196,9 @@ def main() -> None:
     parser.add_argument("--index", default="index", help="index folder inside WORK (default index)")
     parser.add_argument("--questions", type=int, default=DEFAULT_QUESTIONS,
                         help=f"questions timed (default {DEFAULT_QUESTIONS})")
+    parser.add_argument("--vectors", choices=("model", "stand-in"), default="model",
+                        help="how the index's vectors were made (bench/scale.py --vectors): questions are "
+                             "embedded the same way (default model)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args()
     seeds, folder = args.work / "seeds", args.work / args.index
@@ -204,7 +207,13 @@ def main() -> None:
     if not model.attach_fast_path(onnx_folder(folder)):
         say("no ONNX export beside the index: questions use PyTorch")
     questions = synthetic.questions(random.Random(2), args.questions, articles, 0)
-    results = store_figures(model, folder, seeds, args.store, questions)
+    embedder = model
+    if args.vectors == "stand-in":
+        from scale import StandInVectors  # scale.py imports this module at its top
+
+        embedder = StandInVectors(model)
+        embedder.encode(questions)  # its word vectors, once, outside the timing
+    results = store_figures(embedder, folder, seeds, args.store, questions)
     print(json.dumps(results) if args.json else table(results))
 
 
