@@ -22,7 +22,7 @@ from qabot.fast_encoder import onnx_folder
 from qabot.index import Index, check_file_sizes, read_manifest
 from qabot.pages.extract import is_page
 from qabot.storage import readable_folder, refuse_non_folder
-from qabot.stores import StoreAddress, manifest_or_none, open_store, sync_store
+from qabot.stores import StoreAddress, open_store, update_keeping_store
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_INDEX = Path("embeddings")
@@ -64,17 +64,21 @@ def load_fresh_index(
     segments there before the new index replaces the old, and the store is
     brought in step with the index before it is searched.
     """
-    previous = manifest_or_none(folder) if store is not None else None
-    index, report, stale_because = _fresh_index(seeds, folder, embedder, notice, progress, store)
-    if store is not None:
-        sync_store(store, folder, progress, notice)
-        if report is not None:  # this build switched the index in: what it no longer lists goes
-            store.forget(index.manifest, previous)
-    return index, report, stale_because
+    if store is None:
+        return _fresh_index(seeds, folder, embedder, notice, progress)
+    found = []
+
+    def update(before_switch):
+        found.append(_fresh_index(seeds, folder, embedder, notice, progress, store, before_switch))
+        return found[0][1]  # the build report, None when no build ran
+
+    update_keeping_store(store, folder, update, progress, notice)
+    return found[0]
 
 
 def _fresh_index(seeds: Path, folder: Path, embedder: Embedder, notice: Notice | None,
-                 progress: BuildProgress | None, store) -> tuple[Index, BuildReport | None, str | None]:
+                 progress: BuildProgress | None, store=None,
+                 before_switch=None) -> tuple[Index, BuildReport | None, str | None]:
     refuse_non_folder(folder)
     article_paths(seeds)  # no articles: say so before talking of the index
     damaged = False
@@ -92,7 +96,7 @@ def _fresh_index(seeds: Path, folder: Path, embedder: Embedder, notice: Notice |
         notice(reason)
     try:
         report = update_index(seeds, folder, embedder, progress=progress, verify=damaged, notice=notice,
-                              before_switch=store.add if store is not None else None)
+                              before_switch=before_switch)
     except (ArticleError, IndexWriteError) as error:
         if damaged:
             raise
@@ -216,16 +220,19 @@ class Bot:
         (``verify``: check every index file's content first)."""
         with self._rebuilding:
             store = self.store
-            previous = self.answerer.index.manifest
-            report = update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress,
-                                  verify=verify, notice=self.notice,
-                                  before_switch=store.add if store is not None else None)
-            if store is not None:
-                sync_store(store, self.folder, progress, self.notice)
-            index = _load(self.folder, self.embedder, store)
-            self._swap(index)  # before the store forgets what the old index used
-            if store is not None and report.changed:
-                store.forget(index.manifest, previous)
+
+            def update(before_switch=None):
+                return update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress,
+                                    verify=verify, notice=self.notice, before_switch=before_switch)
+
+            def switch():  # the store forgets what the old index used only after this
+                self._swap(_load(self.folder, self.embedder, store))
+
+            if store is None:
+                report = update()
+                switch()
+            else:
+                report = update_keeping_store(store, self.folder, update, progress, self.notice, switch=switch)
             self.last_build = report
             self.stale_because = None
         return report

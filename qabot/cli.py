@@ -157,7 +157,7 @@ def index_articles(args: argparse.Namespace) -> dict:
     from qabot.embedder import BundledModel
     from qabot.fast_encoder import onnx_folder
     from qabot.progress import ProgressBar
-    from qabot.stores import manifest_or_none, sync_store
+    from qabot.stores import update_keeping_store
     from qabot.wording import plural
 
     model = BundledModel()
@@ -166,15 +166,16 @@ def index_articles(args: argparse.Namespace) -> dict:
     try:
         store = _open_store(args, model.dimension)
         embedder = _ray_embedder(args) or model
-        previous = manifest_or_none(args.index) if store is not None else None
         with ProgressBar("Embedding", enabled=not args.json) as bar:
-            # An explicit build makes the store this index's, whatever it held.
-            copy = (lambda staging, manifest, progress: store.add(staging, manifest, progress, take_over=True))
-            report = update_index(args.seeds, args.index, embedder, force=force, progress=bar.update,
-                                  notice=stderr_notice, before_switch=copy if store else None)
-            if store is not None:
-                sync_store(store, args.index, bar.update, None if args.json else stderr_notice, take_over=True)
-                store.forget(manifest_or_none(args.index), previous if report.changed else None)
+            def update(before_switch=None):
+                return update_index(args.seeds, args.index, embedder, force=force, progress=bar.update,
+                                    notice=stderr_notice, before_switch=before_switch)
+
+            if store is None:
+                report = update()
+            else:  # an explicit build makes the store this index's, whatever it held
+                report = update_keeping_store(store, args.index, update, bar.update,
+                                              None if args.json else stderr_notice, take_over=True)
     finally:
         if embedder is not None and embedder is not model:
             embedder.close()

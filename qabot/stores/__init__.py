@@ -125,6 +125,38 @@ def sync_store(store, folder, progress=None, notice=None, take_over: bool = Fals
     return store.add(source, manifest, progress, take_over)
 
 
+def update_keeping_store(store, folder, update, progress=None, notice=None, take_over: bool = False,
+                         switch=None):
+    """Run one update of the index in ``folder`` with ``store`` kept in
+    step, in the one order that never leaves a reader without its rows:
+
+    1. ``update(before_switch)`` runs the build (``update_index`` with that
+       hook), which copies its new segment into the store before the folder
+       switches to it; it returns the build report, or None when no build ran;
+    2. segments the store still lacks are copied (``sync_store``);
+    3. ``switch()``, when given, puts the new index to use;
+    4. only then does the store forget what the index no longer lists, and
+       only when this build changed the index, or when it takes the store
+       over (``take_over``: an explicit ``qabot index`` makes the store this
+       index's, deleting rows of segments it does not list).
+
+    Returns the build report."""
+    previous = manifest_or_none(folder)
+
+    def before_switch(staging, manifest, build_progress):
+        store.add(staging, manifest, build_progress, take_over)
+
+    report = update(before_switch)
+    sync_store(store, folder, progress, notice, take_over)
+    if switch is not None:
+        switch()
+    changed = report is not None and report.changed
+    manifest = manifest_or_none(folder)
+    if manifest is not None and (changed or take_over):
+        store.forget(manifest, previous if changed else None)
+    return report
+
+
 def manifest_or_none(folder) -> dict | None:
     """The index's manifest as it is now, or None (no index yet, damaged)."""
     from qabot.errors import IndexLoadError
