@@ -51,7 +51,7 @@ from qabot.lexical import K1, B, terms
 from qabot.segments import RECORD_SETS, SEGMENTS
 from qabot.stores import StoreAddress
 from qabot.stores.keys import fingerprint, row_key, segment_number
-from qabot.vectors import HNSW_BUILD_EFFORT, HNSW_NEIGHBOURS, HNSW_SEARCH_EFFORT, open_vectors
+from qabot.vectors import HNSW_BUILD_EFFORT, HNSW_NEIGHBOURS, open_vectors, search_effort
 
 # Rows sent to Milvus in one insert.
 BATCH = 1000
@@ -323,7 +323,7 @@ class MilvusStore:
         nearest to ``vector``, best first."""
         k = min(k, MOST_HITS)
         found = self._search(records, [np.asarray(vector, dtype=np.float32)], "vector", k, segments,
-                             {"params": {"ef": max(HNSW_SEARCH_EFFORT, k)}})
+                             {"params": {"ef": search_effort(k)}})
         return (np.array([hit["distance"] for hit in found], dtype=np.float32),
                 np.array([hit["id"] for hit in found], dtype=np.int64))
 
