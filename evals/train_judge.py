@@ -226,6 +226,19 @@ def load_rows(path: Path) -> list[Row]:
     return [Row(**{**d, "features": np.asarray(d["features"])}) for d in data]
 
 
+def measured_rows(squad: Path, cache: Path, path: Path | None) -> list[Row]:
+    """The rows kept in ``path`` (the missing-term rule applied anew), or
+    measured now, and kept there when ``path`` is given."""
+    if path is not None and path.exists():
+        return apply_rule(load_rows(path), cache)
+    from qabot.embedder import BundledModel
+
+    rows = measure_all(squad, cache, BundledModel(), random.Random(SEED))
+    if path is not None:
+        save_rows(rows, path)
+    return rows
+
+
 def apply_rule(rows: list[Row], cache: Path) -> list[Row]:
     """Rows measured before: the missing-term rule applied anew (it may have changed)."""
     from qabot.index import Index
@@ -384,14 +397,7 @@ def main() -> None:
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     parser.add_argument("--rows", type=Path, help="keep the measured rows in this JSON file and reuse them")
     args = parser.parse_args()
-    from qabot.embedder import BundledModel
-
-    if args.rows and args.rows.exists():
-        rows = apply_rule(load_rows(args.rows), args.cache)
-    else:
-        rows = measure_all(args.squad, args.cache, BundledModel(), random.Random(SEED))
-        if args.rows:
-            save_rows(rows, args.rows)
+    rows = measured_rows(args.squad, args.cache, args.rows)
     print(Counter((r.source, r.kind) for r in rows), file=sys.stderr)
     held = held_out(rows, args.c)
     thresholds = choose_thresholds(rows, held, args.off_topic_declined, args.answerable_declined)

@@ -196,11 +196,7 @@ def main() -> None:
     args = parser.parse_args()
     from qabot.embedder import BundledModel
 
-    if args.rows.exists():
-        rows = train_judge.apply_rule(train_judge.load_rows(args.rows), args.cache)
-    else:
-        rows = train_judge.measure_all(args.squad, args.cache, BundledModel(), random.Random(train_judge.SEED))
-        train_judge.save_rows(rows, args.rows)
+    rows = train_judge.measured_rows(args.squad, args.cache, args.rows)
     found = best_sentences(args.squad, args.cache, BundledModel(), rows)
     groups = sorted({r.group for r in rows})
     half_of = {g: (i % train_judge.FOLDS) % 2 for i, g in enumerate(groups)}  # never splits a judge fold

@@ -24,7 +24,6 @@ holds the figures of its run.
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 from pathlib import Path
 
@@ -88,13 +87,7 @@ def main() -> None:
     parser.add_argument("--rows", type=Path, required=True, help="the judge's measured rows (made if missing)")
     parser.add_argument("models", nargs="*", default=list(MODELS), help=f"default: {' '.join(MODELS)}")
     args = parser.parse_args()
-    if args.rows.exists():
-        rows = train_judge.apply_rule(train_judge.load_rows(args.rows), args.cache)
-    else:
-        from qabot.embedder import BundledModel
-
-        rows = train_judge.measure_all(args.squad, args.cache, BundledModel(), random.Random(train_judge.SEED))
-        train_judge.save_rows(rows, args.rows)
+    rows = train_judge.measured_rows(args.squad, args.cache, args.rows)
     labels = [label for label, _ in train_judge.KINDS]
     print("| model | thresholds (off-topic, near-miss) | " + " | ".join(labels) + " |")
     print("| --- | --- |" + " --- |" * len(labels))
