@@ -35,12 +35,12 @@ HNSW_SEARCH_EFFORT = 256
 
 def search_effort(k: int) -> int:
     """Candidates a graph search explores to return its ``k`` best rows:
-    twice as many. Asked for 256 rows (the first stage) while exploring
+    twice as many, and at least HNSW_SEARCH_EFFORT. The first stage reads the 256 nearest rows; exploring
     only 256, the graph returned 98.6% of exact search's 256 best sentences
-    and 97.9% of the passages on model vectors (73,000 sentences), 86% and
-    77% at 342,000 stand-in sentences; exploring 512: 99.3% and 99.4%, 91%
-    and 87% (bench/scale.py's corpus and questions; the cost in time is in
-    the README's large-corpus figures)."""
+    and 97.9% of its passages on model vectors (640 articles, 73,000
+    sentences), 96.4% and 95.4% on bench/scale.py's 342,000 stand-in
+    sentences; exploring 512: 99.3% and 99.4%, 98.9% and 98.6%, for about
+    1.7 ms more a question at the larger size."""
     return max(HNSW_SEARCH_EFFORT, 2 * k)
 
 
