@@ -51,6 +51,7 @@ def _load(folder: Path, embedder: Embedder, store=None) -> Index:
 def load_fresh_index(
     seeds: Path, folder: Path, embedder: Embedder,
     notice: Notice | None = None, progress: BuildProgress | None = None, store=None,
+    use: Callable[[Index], None] | None = None,
 ) -> tuple[Index, BuildReport | None, str | None]:
     """The index of ``seeds``, first updated if it is missing, damaged or
     stale (``notice`` is told why); the build report, or None if none ran;
@@ -62,17 +63,25 @@ def load_fresh_index(
 
     With a Milvus ``store`` (see :mod:`qabot.stores`), a build copies its new
     segments there before the new index replaces the old, and the store is
-    brought in step with the index before it is searched.
+    brought in step with the index before it is searched. ``use(index)``,
+    when given, puts the index to use before the store lets go of rows the
+    old one searched.
     """
-    if store is None:
-        return _fresh_index(seeds, folder, embedder, notice, progress)
     found = []
 
-    def update(before_switch):
+    def update(before_switch=None):
         found.append(_fresh_index(seeds, folder, embedder, notice, progress, store, before_switch))
         return found[0][1]  # the build report, None when no build ran
 
-    update_keeping_store(store, folder, update, progress, notice)
+    def switch():
+        if use is not None:
+            use(found[0][0])
+
+    if store is None:
+        update()
+        switch()
+    else:
+        update_keeping_store(store, folder, update, progress, notice, switch=switch)
     return found[0]
 
 
@@ -182,9 +191,8 @@ class Bot:
         bring the store in step with it: after another process updated
         both."""
         with self._rebuilding:
-            index, report, self.stale_because = load_fresh_index(self.seeds, self.folder, self.embedder,
-                                                                 self.notice, None, self.store)
-            self._swap(index)
+            _, report, self.stale_because = load_fresh_index(self.seeds, self.folder, self.embedder,
+                                                             self.notice, None, self.store, use=self._swap)
             self.last_build = report or self.last_build
 
     def _swap(self, index: Index) -> None:

@@ -35,12 +35,13 @@ HNSW_SEARCH_EFFORT = 256
 
 def search_effort(k: int) -> int:
     """Candidates a graph search explores to return its ``k`` best rows:
-    twice as many, and at least HNSW_SEARCH_EFFORT. The first stage reads the 256 nearest rows; exploring
-    only 256, the graph returned 98.6% of exact search's 256 best sentences
-    and 97.9% of its passages on model vectors (640 articles, 73,000
-    sentences), 96.4% and 95.4% on bench/scale.py's 342,000 stand-in
-    sentences; exploring 512: 99.3% and 99.4%, 98.9% and 98.6%, for about
-    1.7 ms more a question at the larger size."""
+    twice as many, and at least HNSW_SEARCH_EFFORT. The first stage reads
+    the 256 nearest rows; exploring only 256, the graph returned 98.3% of
+    exact search's 256 best sentences and 97.6% of its passages on model
+    vectors (640 articles, 73,000 sentences), 96.4% and 95.4% on 342,000
+    stand-in sentences; exploring 512: 99.6% and 99.5%, 98.9% and 98.6%,
+    for about 1.7 ms more a question at the larger size (bench/scale.py's
+    corpora and questions)."""
     return max(HNSW_SEARCH_EFFORT, 2 * k)
 
 

@@ -135,10 +135,12 @@ def update_keeping_store(store, folder, update, progress=None, notice=None, take
        switches to it; it returns the build report, or None when no build ran;
     2. segments the store still lacks are copied (``sync_store``);
     3. ``switch()``, when given, puts the new index to use;
-    4. only then does the store forget what the index no longer lists, and
-       only when this build changed the index, or when it takes the store
-       over (``take_over``: an explicit ``qabot index`` makes the store this
-       index's, deleting rows of segments it does not list).
+    4. only then, when a build ran, does the store forget what the index no
+       longer lists (segments, and articles gone from the segments it
+       keeps, against the manifest before the build); with ``take_over``
+       (an explicit ``qabot index`` makes the store this index's) it does
+       so even when no build ran, and sweeps every row of an article its
+       segment no longer lists unless this build changed the index.
 
     Returns the build report."""
     previous = manifest_or_none(folder)
@@ -150,10 +152,11 @@ def update_keeping_store(store, folder, update, progress=None, notice=None, take
     sync_store(store, folder, progress, notice, take_over)
     if switch is not None:
         switch()
-    changed = report is not None and report.changed
     manifest = manifest_or_none(folder)
-    if manifest is not None and (changed or take_over):
-        store.forget(manifest, previous if changed else None)
+    if manifest is not None and take_over:
+        store.forget(manifest, previous if report is not None and report.changed else None)
+    elif manifest is not None and report is not None:
+        store.forget(manifest, previous)
     return report
 
 
