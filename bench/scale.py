@@ -109,7 +109,6 @@ import json, resource, sys, time
 from pathlib import Path
 began = time.perf_counter()
 from qabot.answering import Answerer
-from qabot.answering.candidates import DENSE_HITS
 from qabot.embedder import BundledModel
 from qabot.index import Index
 imported = time.perf_counter()
@@ -134,7 +133,6 @@ import json, sys, time
 began = time.perf_counter()
 from pathlib import Path
 from qabot.answering import Answerer
-from qabot.answering.candidates import DENSE_HITS
 from qabot.embedder import BundledModel
 from qabot.index import Index
 model = BundledModel()

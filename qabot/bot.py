@@ -77,11 +77,7 @@ def load_fresh_index(
         if use is not None:
             use(found[0][0])
 
-    if store is None:
-        update()
-        switch()
-    else:
-        update_keeping_store(store, folder, update, progress, notice, switch=switch)
+    update_keeping_store(store, folder, update, progress, notice, switch=switch)
     return found[0]
 
 
@@ -236,11 +232,7 @@ class Bot:
             def switch():  # the store forgets what the old index used only after this
                 self._swap(_load(self.folder, self.embedder, store))
 
-            if store is None:
-                report = update()
-                switch()
-            else:
-                report = update_keeping_store(store, self.folder, update, progress, self.notice, switch=switch)
+            report = update_keeping_store(store, self.folder, update, progress, self.notice, switch=switch)
             self.last_build = report
             self.stale_because = None
         return report

@@ -171,11 +171,9 @@ def index_articles(args: argparse.Namespace) -> dict:
                 return update_index(args.seeds, args.index, embedder, force=force, progress=bar.update,
                                     notice=stderr_notice, before_switch=before_switch)
 
-            if store is None:
-                report = update()
-            else:  # an explicit build makes the store this index's, whatever it held
-                report = update_keeping_store(store, args.index, update, bar.update,
-                                              None if args.json else stderr_notice, take_over=True)
+            # An explicit build makes the store this index's, whatever it held.
+            report = update_keeping_store(store, args.index, update, bar.update,
+                                          None if args.json else stderr_notice, take_over=True)
     finally:
         if embedder is not None and embedder is not model:
             embedder.close()

@@ -93,3 +93,10 @@ def test_a_build_that_changed_nothing_still_forgets_against_the_manifest_before(
     assert not report.changed
     assert store.calls == [("build",), ("claim", False), ("forget", sorted(manifest["segments"]),
                                                             sorted(manifest["segments"]))]
+
+
+def test_without_a_store_only_the_update_and_the_switch_run(tmp_path):
+    seeds, folder = _seeds(tmp_path), tmp_path / "index"
+    calls = []
+    report = update_keeping_store(None, folder, _update(seeds, folder, calls), switch=lambda: calls.append(("switch",)))
+    assert report.changed and calls == [("build",), ("switch",)]

@@ -142,7 +142,13 @@ def update_keeping_store(store, folder, update, progress=None, notice=None, take
        so even when no build ran, and sweeps every row of an article its
        segment no longer lists unless this build changed the index.
 
-    Returns the build report."""
+    With no store (``store`` None), only the update and the switch. Returns
+    the build report."""
+    if store is None:
+        report = update()
+        if switch is not None:
+            switch()
+        return report
     previous = manifest_or_none(folder)
 
     def before_switch(staging, manifest, build_progress):
