@@ -37,8 +37,8 @@ class RecordingStore:
                            None if previous is None else sorted(previous["segments"])))
 
 
-def _seeds(tmp_path, paragraphs: int = 2):
-    return write_seeds(tmp_path / "seeds", {"a.txt": article("Alpha", "weather", paragraphs),
+def _seeds(tmp_path):
+    return write_seeds(tmp_path / "seeds", {"a.txt": article("Alpha", "weather", 2),
                                             "b.txt": article("Beta", "garden", 2)})
 
 
@@ -49,12 +49,18 @@ def _update(seeds, folder, calls, force=False):
     return update
 
 
-def test_a_build_copies_before_the_switch_and_forgets_after_the_new_index_is_in_use(tmp_path):
+def _built(tmp_path):
+    """Articles, their index, its manifest, and a store holding it whole."""
     seeds, folder = _seeds(tmp_path), tmp_path / "index"
     update_index(seeds, folder, HashingEmbedder())
-    before = read_manifest(folder)
+    manifest = read_manifest(folder)
     store = RecordingStore()
-    store.held |= set(before["segments"])
+    store.held |= set(manifest["segments"])
+    return seeds, folder, manifest, store
+
+
+def test_a_build_copies_before_the_switch_and_forgets_after_the_new_index_is_in_use(tmp_path):
+    seeds, folder, before, store = _built(tmp_path)
     (seeds / "a.txt").write_text(article("Alpha", "weather", 4), encoding="utf-8")
     calls = store.calls
     report = update_keeping_store(store, folder, _update(seeds, folder, calls),
@@ -67,11 +73,7 @@ def test_a_build_copies_before_the_switch_and_forgets_after_the_new_index_is_in_
 
 
 def test_no_build_no_forgetting_unless_the_store_is_taken_over(tmp_path):
-    seeds, folder = _seeds(tmp_path), tmp_path / "index"
-    update_index(seeds, folder, HashingEmbedder())
-    manifest = read_manifest(folder)
-    store = RecordingStore()
-    store.held |= set(manifest["segments"])
+    seeds, folder, manifest, store = _built(tmp_path)
     assert update_keeping_store(store, folder, lambda before_switch: None) is None
     assert store.calls == [("claim", False)]
 
@@ -84,11 +86,7 @@ def test_no_build_no_forgetting_unless_the_store_is_taken_over(tmp_path):
 
 
 def test_a_build_that_changed_nothing_still_forgets_against_the_manifest_before(tmp_path):
-    seeds, folder = _seeds(tmp_path), tmp_path / "index"
-    update_index(seeds, folder, HashingEmbedder())
-    manifest = read_manifest(folder)
-    store = RecordingStore()
-    store.held |= set(manifest["segments"])
+    seeds, folder, manifest, store = _built(tmp_path)
     report = update_keeping_store(store, folder, _update(seeds, folder, store.calls))
     assert not report.changed
     assert store.calls == [("build",), ("claim", False), ("forget", sorted(manifest["segments"]),
