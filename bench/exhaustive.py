@@ -27,6 +27,7 @@ from pathlib import Path
 
 import synthetic
 from qabot import vectors
+from store import ExactSearch
 from qabot.answering import Answerer
 from qabot.embedder import BundledModel
 from qabot.fast_encoder import onnx_folder
@@ -70,13 +71,7 @@ def main() -> None:
     answerer = Answerer(Index.load(folder), embedder, seeds)
     questions = synthetic.questions(random.Random(3), args.questions, articles, 0)
     answers(answerer, questions[:10])  # warm-up
-
-    search = vectors.VectorStore.search
-    vectors.VectorStore.search = lambda self, query, k, exact=False: search(self, query, k, exact=True)
-    try:
-        reference = answers(answerer, questions)
-    finally:
-        vectors.VectorStore.search = search
+    reference = answers(Answerer(ExactSearch.load(folder), embedder, seeds), questions)
     results = {"questions": len(questions), "same_answers": {}}
     chosen = vectors.search_effort
     try:
