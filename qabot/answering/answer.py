@@ -18,6 +18,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The few words that answer, inside the quoted sentence: ``start`` and
+    ``end`` count in the article's characters, like the sentence's."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class ScoredPassage:
     passage: Passage
     file: str
@@ -43,6 +53,9 @@ class Answer:
     missing: tuple[str, ...] = ()
     # The question was too long and only its beginning was asked.
     truncated: bool = False
+    # The reader's short answer inside the sentence; None when declined, or
+    # when the answer is the whole sentence (a "why" or "how" question).
+    short_answer: ShortAnswer | None = None
 
     @property
     def abstained(self) -> bool:
