@@ -57,6 +57,7 @@ def test_summarize_hand_made_outcomes():
     assert report == {
         "questions": 6, "answerable": 4, "unanswerable": 2,
         "answer_at_1": 0.5,
+        "exact_match": 0.0, "f1": 0.0,  # not scored here: an answerable question counts 0
         "sentence_recall": {"1": 0.5, "3": 0.75, "5": 0.75},
         "passage_recall": {"1": 0.25, "3": 0.5, "5": 0.75},
         "mrr": 0.5833,
@@ -295,8 +296,10 @@ def test_eval_writes_one_prediction_per_question(workdir, cli, shared_model, que
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 3
     for row in rows:
-        assert list(row) == ["id", "question", "answer", "gold", "answerable", "kind", "right", "abstained",
-                             "reason", "confidence", "source", "passages", "latency_ms"]
+        assert list(row) == ["id", "question", "answer", "short_answer", "gold", "answerable", "kind", "right",
+                             "em", "f1", "abstained", "reason", "confidence", "source", "passages", "latency_ms"]
+        assert row["short_answer"] is None or set(row["short_answer"]) == {"text", "start", "end"}
+        assert (row["em"] is None) == (row["f1"] is None) == (not row["answerable"])
         assert (row["reason"] is None) == (not row["abstained"]) and isinstance(row["confidence"], float)
         assert (row["source"] is None) == row["abstained"]
         assert isinstance(row["abstained"], bool) and isinstance(row["latency_ms"], float)
@@ -309,6 +312,8 @@ def test_eval_writes_one_prediction_per_question(workdir, cli, shared_model, que
                                            "What is the capital of France?"]
     assert rows[0]["answer"].startswith("PENTAGON - Iran fired more than a dozen")
     assert rows[0]["gold"] == ["more than a dozen"] and rows[0]["right"] is True
+    assert rows[0]["f1"] > 0 and rows[2]["f1"] is None
+    assert report["f1"] is not None and report["exact_match"] is not None
     assert rows[2]["answerable"] is False and rows[2]["right"] is True  # declined, as it should be
     assert rows[2]["reason"] == "The article doesn't mention France."
 

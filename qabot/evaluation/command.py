@@ -33,6 +33,9 @@ def add_eval_command(commands, add_common) -> None:
                         help="write one JSON line per question")
     parser.add_argument("--min-answer-at-1", type=share, metavar="X",
                         help="exit 1 when answer@1 is below X, between 0 and 1 (for CI)")
+    parser.add_argument("--min-f1", type=share, metavar="X",
+                        help="exit 1 when the short-answer F1 over the answerable questions is below X, "
+                             "between 0 and 1 (for CI)")
     parser.add_argument("--min-unanswerable-refused", type=share, metavar="X",
                         help="exit 1 when the share of unanswerable questions declined is below X, "
                              "between 0 and 1 (for CI)")
@@ -81,6 +84,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     status = 0
     for name, key, kind, threshold in (
         ("answer@1", "answer_at_1", "answerable", args.min_answer_at_1),
+        ("short answer F1", "f1", "answerable", args.min_f1),
         ("unanswerable refused", "unanswerable_refused", "unanswerable", args.min_unanswerable_refused),
     ):
         if threshold is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,8 +15,32 @@ _PUNCTUATION = str.maketrans("", "", string.punctuation)
 
 
 def normalize(text: str) -> str:
-    """SQuAD normalisation: lower case, no punctuation, no articles, single spaces."""
+    """SQuAD's official answer normalisation, in its order: lower case, remove
+    punctuation, remove the articles a/an/the, single spaces."""
     return " ".join(_ARTICLES.sub(" ", text.lower().translate(_PUNCTUATION)).split())
+
+
+def exact_match(prediction: str, golds) -> float:
+    """1.0 when ``prediction`` normalises to the same text as one of ``golds``, else 0.0."""
+    return float(any(normalize(prediction) == normalize(gold) for gold in golds))
+
+
+def _f1(prediction: list[str], gold: list[str]) -> float:
+    if not prediction or not gold:
+        return float(prediction == gold)  # SQuAD v2.0: two empty answers agree
+    shared = sum((Counter(prediction) & Counter(gold)).values())
+    if not shared:
+        return 0.0
+    precision, recall = shared / len(prediction), shared / len(gold)
+    return 2 * precision * recall / (precision + recall)
+
+
+def token_f1(prediction: str, golds) -> float:
+    """SQuAD's token F1: the harmonic mean of the precision and recall of the
+    normalised words ``prediction`` shares with a gold answer (each word
+    counted as often as both have it), the best over ``golds``; 0.0 without golds."""
+    words = normalize(prediction).split()
+    return max((_f1(words, normalize(gold).split()) for gold in golds), default=0.0)
 
 
 def holds_answer(text: str | None, answers) -> bool:
@@ -38,11 +63,20 @@ class Outcome:
     latency_ms: float
     confidence: float = 0.0
     kind: str | None = None  # for an unanswerable question: foreign, near-miss or None
+    # The text shown (short answer, else the sentence) against the gold
+    # answers; None for an unanswerable question; 0.0 when declined.
+    exact_match: float | None = None
+    f1: float | None = None
 
 
 def _share(flags) -> float | None:
     flags = list(flags)
     return round(sum(flags) / len(flags), 4) if flags else None
+
+
+def _mean(scores) -> float | None:
+    scores = list(scores)
+    return round(float(np.mean(scores)), 4) if scores else None
 
 
 def reliability(confidences, rights, bins: int = 10) -> list[dict]:
@@ -78,6 +112,8 @@ def summarize(outcomes: list[Outcome]) -> dict:
         "answerable": len(answerable),
         "unanswerable": len(unanswerable),
         "answer_at_1": _share(o.correct and not o.abstained for o in answerable),
+        "exact_match": _mean(o.exact_match or 0.0 for o in answerable),
+        "f1": _mean(o.f1 or 0.0 for o in answerable),
         "sentence_recall": {str(k): _share(o.sentence_rank is not None and o.sentence_rank <= k
                                            for o in answerable) for k in K_VALUES},
         "passage_recall": {str(k): _share(o.passage_rank is not None and o.passage_rank <= k

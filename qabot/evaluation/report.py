@@ -27,11 +27,13 @@ class PredictionWriter:
     def write(self, case, answer, outcome) -> None:
         if self._handle is None:
             return
-        c = answer.citation
+        c, short = answer.citation, answer.short_answer
         row = {
             "id": case.id, "question": case.question, "answer": answer.text,
+            "short_answer": {"text": short.text, "start": short.start, "end": short.end} if short else None,
             "gold": list(case.answers), "answerable": case.answerable, "kind": case.kind,
             "right": outcome.correct if case.answerable else answer.abstained,
+            "em": outcome.exact_match, "f1": _rounded(outcome.f1),
             "abstained": answer.abstained, "reason": answer.reason, "confidence": round(answer.confidence, 4),
             "source": {"file": c.file, "line": c.line, "start": c.start, "end": c.end} if c else None,
             "passages": [p.passage.text for p in answer.passages],
@@ -43,6 +45,10 @@ class PredictionWriter:
     def __exit__(self, *exc) -> None:
         if self._handle is not None:
             self._handle.close()
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _value(value) -> str:
@@ -57,6 +63,7 @@ def table(report: dict) -> str:
         ("file", report.get("file")), ("format", report["format"]), ("mode", report["mode"]),
         ("questions", report["questions"]), ("answerable", report["answerable"]),
         ("unanswerable", report["unanswerable"]), ("answer@1", report["answer_at_1"]),
+        ("short answer EM", report["exact_match"]), ("short answer F1", report["f1"]),
     ]
     rows += [(f"sentence recall@{k}", v) for k, v in report["sentence_recall"].items()]
     rows += [(f"passage recall@{k}", v) for k, v in report["passage_recall"].items()]

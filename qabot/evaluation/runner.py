@@ -12,7 +12,7 @@ from qabot.bot import Bot, Notice
 from qabot.embedder import Embedder
 from qabot.errors import StoreError
 from qabot.evaluation.datasets import Case, QuestionSet
-from qabot.evaluation.metrics import Outcome, holds_answer, summarize
+from qabot.evaluation.metrics import Outcome, exact_match, holds_answer, summarize, token_f1
 from qabot.stores import StoreAddress
 
 PASSAGES_SCORED = 5
@@ -27,6 +27,23 @@ def _rank(texts: Iterable[str], answers) -> int | None:
     return None
 
 
+def shown_text(answer: Answer) -> str | None:
+    """What the user is shown as the answer: the short answer when the reader
+    found one, else the whole sentence; None when declined."""
+    return answer.short_answer.text if answer.short_answer else answer.text
+
+
+def short_answer_scores(answer: Answer, case: Case) -> tuple[float | None, float | None]:
+    """(exact match, token F1) of the shown text against the gold answers;
+    (None, None) for an unanswerable question, (0.0, 0.0) when declined."""
+    if not case.answerable:
+        return None, None
+    shown = shown_text(answer)
+    if shown is None:
+        return 0.0, 0.0
+    return exact_match(shown, case.answers), token_f1(shown, case.answers)
+
+
 def score_case(bot: Bot, case: Case) -> tuple[Answer, Outcome]:
     """Ask ``case`` (all its turns, as one conversation) and judge the last answer."""
     conversation = bot.conversation()
@@ -35,6 +52,7 @@ def score_case(bot: Bot, case: Case) -> tuple[Answer, Outcome]:
     began = time.perf_counter()
     answer = conversation.ask(case.question, k=PASSAGES_SCORED)
     latency = (time.perf_counter() - began) * 1000
+    em, f1 = short_answer_scores(answer, case)
     outcome = Outcome(
         answerable=case.answerable,
         abstained=answer.abstained,
@@ -44,6 +62,8 @@ def score_case(bot: Bot, case: Case) -> tuple[Answer, Outcome]:
         latency_ms=latency,
         confidence=answer.confidence,
         kind=case.kind,
+        exact_match=em,
+        f1=f1,
     )
     return answer, outcome
 
