@@ -22,9 +22,11 @@ def answer_json(answer: Answer) -> dict:
         c = answer.citation
         source = {"file": c.file, "title": c.title, "line": c.line, "start": c.start, "end": c.end,
                   "extracted": is_page(c.file)}
+    short = answer.short_answer if not answer.abstained else None
     return {
         "question": answer.question,
         "answer": answer.text,
+        "short_answer": {"text": short.text, "start": short.start, "end": short.end} if short else None,
         "abstained": answer.abstained,
         "confidence": round(answer.confidence, 4),
         "truncated": answer.truncated,
@@ -44,13 +46,24 @@ def citation_text(file: str, line: int, start: int, end: int) -> str:
     return f"{one_line(file)}:{line} (characters {start}-{end}{of})"
 
 
+def short_answer_line(answer: Answer) -> str | None:
+    """The short answer on one printable line; None when there is none
+    (a refusal, or an answer that is the whole sentence)."""
+    if answer.abstained or answer.short_answer is None:
+        return None
+    return one_line(answer.short_answer.text) or None
+
+
 def answer_text(answer: Answer) -> str:
-    """A readable answer: sentence, citation, confidence and passage."""
+    """A readable answer: the short answer when there is one, then the
+    sentence, citation, confidence and passage."""
     lines = [f"Q: {one_line(answer.question)}"]
     if answer.citation:
         c = answer.citation
+        short = short_answer_line(answer)
+        sentence = one_line(answer.text or "")
         lines += [
-            f"A: {one_line(answer.text or '')}",
+            *([f"A: {short}", f"   sentence: {sentence}"] if short else [f"A: {sentence}"]),
             f"   source: {citation_text(c.file, c.line, c.start, c.end)} · {one_line(c.title)}",
             f"   {confidence_label(answer.confidence)}",
             "   passage:",

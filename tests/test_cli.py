@@ -33,8 +33,8 @@ def is_int(value) -> bool:
 def check_contract(obj: dict, k: int = 3) -> None:
     """Keys and types of one `qabot ask --json` object, exactly."""
     refusal = ["reason", "not_mentioned"] if obj.get("abstained") else []
-    assert list(obj) == ["question", "answer", "abstained", "confidence", "truncated", *refusal, "source",
-                         "passages"]
+    assert list(obj) == ["question", "answer", "short_answer", "abstained", "confidence", "truncated", *refusal,
+                         "source", "passages"]
     assert isinstance(obj["truncated"], bool)
     if obj["abstained"]:
         assert isinstance(obj["reason"], str) and obj["reason"]
@@ -53,6 +53,13 @@ def check_contract(obj: dict, k: int = 3) -> None:
         text = Path(source["file"]).read_text(encoding="utf-8")
         assert text[source["start"]:source["end"]] == obj["answer"]
         assert source["line"] == text.count("\n", 0, source["start"]) + 1
+        short = obj["short_answer"]
+        if short is not None:  # the few words that answer, inside the sentence
+            assert list(short) == ["text", "start", "end"]
+            assert source["start"] <= short["start"] < short["end"] <= source["end"]
+            assert text[short["start"]:short["end"]] == short["text"]
+    else:
+        assert obj["short_answer"] is None
     assert isinstance(obj["passages"], list) and len(obj["passages"]) == k
     for passage in obj["passages"]:
         assert list(passage) == ["text", "score", "file", "line", "start", "end", "extracted"]

@@ -1,6 +1,7 @@
-"""An answer: the passage with the answering sentence highlighted, its
-citation and confidence, and the other passages folded away. A refusal
-reads differently and still offers the closest passages."""
+"""An answer: the passage with the answering sentence highlighted (and the
+short answer marked inside it, when there is one), its citation and
+confidence, and the other passages folded away. A refusal reads differently
+and still offers the closest passages."""
 
 from __future__ import annotations
 
@@ -78,7 +79,7 @@ class AnswerCard(Vertical, can_focus=True):
         if view.refused:  # no gauge: the reason says it all
             yield Static(assembled("✗ ", view.headline), id="refusal")
         else:
-            yield Static(passage_with_answer(view.passage_text, view.highlight), id="passage")
+            yield Static(passage_with_answer(view.passage_text, view.highlight, view.short_highlight), id="passage")
             with Horizontal(id="meta"):
                 yield CitationLink(view.target, view.citation, view.title or "")
                 yield confidence

@@ -1,5 +1,5 @@
-"""The article, scrolled to a cited passage with its sentence highlighted;
-Escape goes back to the chat.
+"""The article, scrolled to a cited passage with its sentence highlighted
+(and the short answer marked inside it); Escape goes back to the chat.
 
 Only a stretch around the passage is laid out at first (see
 :func:`window_around`), so an article of any size opens at once; "Show
@@ -19,8 +19,8 @@ from qabot.pages.extract import is_page
 from qabot.printable import unwrapped
 from qabot.tui.key_bar import KeyBar
 from qabot.tui.keys import KeyEntry
-from qabot.tui.presenting import ArticleTarget, Paragraph, locate, paragraphs, window_around
-from qabot.tui.styled import SENTENCE, assembled, highlighted, literal
+from qabot.tui.presenting import ArticleTarget, Paragraph, locate, locate_short, paragraphs, window_around
+from qabot.tui.styled import SENTENCE, SHORT_ANSWER, assembled, highlighted, literal
 
 CHANGED = ("This article changed since the index was built, so the place was found by its text; "
            "rebuild the index (ctrl+r) to update the citations.")
@@ -76,6 +76,7 @@ class ArticleScreen(Screen):
         self.target = target
         self.article = article
         self.passage, self.sentence, self.exact = locate(target, article)
+        self.short = locate_short(target, article, self.sentence)
         self.shown = window_around(article, *self.passage)
 
     def _note(self) -> str | None:
@@ -137,10 +138,11 @@ class ArticleScreen(Screen):
 
     def _paragraph(self, paragraph: Paragraph) -> Static:
         spans = []
-        if self.sentence and _overlaps(paragraph, self.sentence):
-            start = max(self.sentence[0], paragraph.start) - paragraph.start
-            end = min(self.sentence[1], paragraph.end) - paragraph.start
-            spans.append((start, end, SENTENCE))
+        for span, style in ((self.sentence, SENTENCE), (self.short, SHORT_ANSWER)):
+            if span and _overlaps(paragraph, span):
+                start = max(span[0], paragraph.start) - paragraph.start
+                end = min(span[1], paragraph.end) - paragraph.start
+                spans.append((start, end, style))
         classes = "paragraph -passage" if _overlaps(paragraph, self.passage) else "paragraph"
         return Static(highlighted(unwrapped(paragraph.text), spans), classes=classes)
 

@@ -17,7 +17,7 @@ from qabot.printable import one_line, preview, printable
 from qabot.wording import confidence_label, confidence_level, not_answered, percent, plural
 
 if TYPE_CHECKING:  # only for annotations: importing the library pulls in numpy
-    from qabot.answering import Answer, ScoredPassage
+    from qabot.answering import Answer, ScoredPassage, ShortAnswer
     from qabot.records import Passage
 
 # The wording and the terminal-safe text are the library's own, shared with the CLI.
@@ -58,7 +58,9 @@ class ArticleTarget:
 
     ``file`` is relative to the seeds folder (where to read the article);
     ``label`` is how it is cited. Offsets are into the article's text;
-    ``sentence_text`` and ``passage_text`` check they still hold.
+    ``sentence_text`` and ``passage_text`` check they still hold, and
+    ``short_text`` (the short answer inside the sentence, when there is one)
+    likewise.
     """
 
     file: str
@@ -71,6 +73,9 @@ class ArticleTarget:
     sentence_start: int | None = None
     sentence_end: int | None = None
     sentence_text: str | None = None
+    short_start: int | None = None
+    short_end: int | None = None
+    short_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,9 @@ class AnswerView:
     confidence: float
     others: tuple[PassageView, ...]
     target: ArticleTarget | None
+    # The short answer inside the highlighted sentence (offsets into
+    # ``passage_text``); None when there is none.
+    short_highlight: tuple[int, int] | None = None
 
     @property
     def confidence_label(self) -> str:
@@ -112,15 +120,34 @@ class AnswerView:
         return confidence_meter(self.confidence)
 
 
-def passage_target(passage: "Passage", label: str, sentence=None) -> ArticleTarget:
-    """Where to open ``passage`` (and highlight ``sentence`` when given)."""
+def passage_target(passage: "Passage", label: str, sentence=None,
+                   short: "ShortAnswer | None" = None) -> ArticleTarget:
+    """Where to open ``passage`` (and highlight ``sentence``, and ``short``
+    inside it, when given)."""
     return ArticleTarget(
         file=passage.file, label=label, title=passage.title, line=sentence.line if sentence else passage.line,
         passage_start=passage.start, passage_end=passage.end, passage_text=passage.text,
         sentence_start=sentence.start if sentence else None,
         sentence_end=sentence.end if sentence else None,
         sentence_text=sentence.text if sentence else None,
+        short_start=short.start if short else None,
+        short_end=short.end if short else None,
+        short_text=short.text if short else None,
     )
+
+
+def short_span(sentence_start: int, sentence_text: str, start: int, end: int, text: str) -> tuple[int, int] | None:
+    """Where the short answer ``[start, end)`` (article offsets) lies inside
+    the sentence that begins at ``sentence_start`` (offsets into
+    ``sentence_text``); None when it is blank or not in the sentence."""
+    if not text.strip():
+        return None
+    return relative_span(sentence_start, sentence_text, start, end, text)
+
+
+def _shifted(span: tuple[int, int] | None, by: tuple[int, int] | None) -> tuple[int, int] | None:
+    """``span`` (inside a sentence) moved to where the sentence is, ``by``."""
+    return None if span is None or by is None else (by[0] + span[0], by[0] + span[1])
 
 
 def passage_view(scored: "ScoredPassage") -> PassageView:
@@ -138,13 +165,15 @@ def present(answer: "Answer") -> AnswerView:
         others = tuple(passage_view(s) for s in answer.passages)
         headline = one_line(answer.reason) if answer.reason else REFUSAL
         return AnswerView(question, True, headline, None, None, None, None, answer.confidence, others, None)
-    sentence, passage, cited = answer.sentence, answer.passage, answer.citation
+    sentence, passage, cited, short = answer.sentence, answer.passage, answer.citation, answer.short_answer
     label = citation_label(cited.file, cited.line)
     highlight = relative_span(passage.start, passage.text, sentence.start, sentence.end, sentence.text)
+    inside = short_span(sentence.start, sentence.text, short.start, short.end, short.text) if short else None
     others = tuple(passage_view(s) for s in answer.passages if s.passage.id != passage.id)
     return AnswerView(
         question, False, sentence.text, passage.text, highlight, label, cited.title,
-        answer.confidence, others, passage_target(passage, label, sentence),
+        answer.confidence, others, passage_target(passage, label, sentence, short if inside else None),
+        _shifted(inside, highlight),
     )
 
 
@@ -255,6 +284,17 @@ def locate(target: ArticleTarget, article: str) -> tuple[tuple[int, int], tuple[
     if passage is None:
         passage = sentence or (0, 0)
     return passage, sentence, exact
+
+
+def locate_short(target: ArticleTarget, article: str, sentence: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The short answer's span in ``article``, inside the ``sentence`` span
+    that :func:`locate` found; None when there is no short answer or it is
+    not in that sentence any more."""
+    if target.short_text is None or sentence is None or target.sentence_start is None:
+        return None
+    inside = short_span(target.sentence_start, article[sentence[0]:sentence[1]],
+                        target.short_start, target.short_end, target.short_text)
+    return _shifted(inside, sentence)
 
 
 def duration_words(seconds: float) -> str:

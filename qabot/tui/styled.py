@@ -17,6 +17,8 @@ from qabot.printable import one_line, printable, unwrapped
 
 # The answering sentence, inside its passage or its article.
 SENTENCE = Style(bold=True, color="black", bgcolor="#e5c07b")
+# The short answer inside that sentence: the few words that answer.
+SHORT_ANSWER = Style(bold=True, underline=True, color="black", bgcolor="#98c379")
 # The passage around it: readable, but quieter than the answer.
 CONTEXT = Style(dim=True)
 
@@ -41,14 +43,18 @@ def highlighted(text: str, spans: Iterable[tuple[int, int, Style | str]], base: 
     return result
 
 
-def passage_with_answer(text: str, span: tuple[int, int] | None) -> Text:
-    """A passage, dimmed, with the answering sentence bright; the line
-    breaks of hard-wrapped prose are unwrapped (offsets hold)."""
+def passage_with_answer(text: str, span: tuple[int, int] | None, short: tuple[int, int] | None = None) -> Text:
+    """A passage, dimmed, with the answering sentence bright and the short
+    answer (when there is one) marked inside it; the line breaks of
+    hard-wrapped prose are unwrapped (offsets hold)."""
     text = unwrapped(text)
     if span is None:
         return literal(text)
     start, end = span
-    return highlighted(text, [(0, start, CONTEXT), (end, len(text), CONTEXT), (start, end, SENTENCE)])
+    spans = [(0, start, CONTEXT), (end, len(text), CONTEXT), (start, end, SENTENCE)]
+    if short is not None:
+        spans.append((*short, SHORT_ANSWER))
+    return highlighted(text, spans)
 
 
 def assembled(*parts: Text | str | tuple[str, str]) -> Text:

@@ -4,6 +4,7 @@ fast hashing embedder, and helpers to wait for the app's threads."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import io
 import threading
@@ -14,7 +15,7 @@ from typing import Callable
 import pytest
 from rich.console import Console
 
-from qabot.answering import Answer, Citation, ScoredPassage
+from qabot.answering import Answer, Citation, ScoredPassage, ShortAnswer
 from qabot.embedder import HashingEmbedder
 from qabot.tui.app import QabotApp, make_app
 
@@ -105,6 +106,27 @@ class ScriptedAnswerer:
             return Answer(question, None, None, None, confidence, scored)
         citation = Citation(self.display_path(sentence.file), passage.title, sentence.line, sentence.start, sentence.end)
         return Answer(question, sentence, passage, citation, confidence, scored)
+
+
+class WithShortAnswers:
+    """Wraps an answerer: an answer to a question in ``shorts`` ({question:
+    words}) gets those words as its short answer, where its sentence holds
+    them (as the reader would give it: article offsets)."""
+
+    def __init__(self, answerer, shorts: dict[str, str]) -> None:
+        self.answerer = answerer
+        self.shorts = shorts
+
+    def __getattr__(self, name: str):
+        return getattr(self.answerer, name)
+
+    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
+        answer = self.answerer.ask(question, k=k, context=context)
+        words = self.shorts.get(question)
+        if answer.sentence is None or not words or words not in answer.sentence.text:
+            return answer
+        at = answer.sentence.start + answer.sentence.text.index(words)
+        return dataclasses.replace(answer, short_answer=ShortAnswer(words, at, at + len(words)))
 
 
 async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 15.0, what: str = "") -> None:

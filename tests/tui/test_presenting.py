@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from qabot.answering import Answer, Citation, ScoredPassage
+from qabot.answering import Answer, Citation, ScoredPassage, ShortAnswer
 from qabot.errors import NoArticlesError
 from qabot.records import Passage, Sentence
 from qabot.tui import presenting as p
@@ -220,3 +222,50 @@ def test_error_text_is_one_readable_line():
     assert p.error_text(PermissionError(13, "Permission denied", "seeds/a.txt")) == "seeds/a.txt: Permission denied"
     assert p.error_text(ValueError("bad")) == "unexpected ValueError: bad"
     assert p.error_text(RuntimeError()) == "unexpected RuntimeError"
+
+
+def with_short(answer: Answer, words: str) -> Answer:
+    start = ARTICLE.index(words)
+    return dataclasses.replace(answer, short_answer=ShortAnswer(words, start, start + len(words)))
+
+
+def test_present_places_the_short_answer_inside_the_highlighted_sentence(answer: Answer):
+    view = p.present(with_short(answer, "liked the colour"))
+    start, end = view.short_highlight
+    assert view.passage_text[start:end] == "liked the colour"
+    assert view.highlight[0] <= start < end <= view.highlight[1]
+    assert (view.target.short_start, view.target.short_end, view.target.short_text) == (
+        ARTICLE.index("liked the colour"), ARTICLE.index("liked the colour") + 16, "liked the colour")
+
+
+def test_present_without_a_short_answer_is_as_before(answer: Answer, refusal: Answer):
+    view = p.present(answer)
+    assert view.short_highlight is None and view.target.short_text is None
+    assert p.present(with_short(refusal, "liked")).short_highlight is None
+
+
+def test_a_short_answer_outside_its_sentence_is_not_marked(answer: Answer):
+    elsewhere = with_short(answer, "The port opened")  # in the passage, not in the sentence
+    view = p.present(elsewhere)
+    assert view.short_highlight is None and view.target.short_text is None
+    blank = dataclasses.replace(answer, short_answer=ShortAnswer("", 40, 40))
+    assert p.present(blank).short_highlight is None
+
+
+def test_short_offsets_that_drifted_are_found_by_text(answer: Answer):
+    start = ARTICLE.index("the colour")
+    drifted = dataclasses.replace(answer, short_answer=ShortAnswer("the colour", start + 3, start + 13))
+    view = p.present(drifted)
+    assert view.passage_text[slice(*view.short_highlight)] == "the colour"
+
+
+def test_locate_short_follows_the_sentence(answer: Answer):
+    target = p.present(with_short(answer, "liked the colour")).target
+    _, sentence, _ = p.locate(target, ARTICLE)
+    assert ARTICLE[slice(*p.locate_short(target, ARTICLE, sentence))] == "liked the colour"
+    edited = "A new first line.\n" + ARTICLE
+    _, moved, exact = p.locate(target, edited)
+    assert not exact
+    assert edited[slice(*p.locate_short(target, edited, moved))] == "liked the colour"
+    assert p.locate_short(target, ARTICLE, None) is None
+    assert p.locate_short(p.present(answer).target, ARTICLE, sentence) is None

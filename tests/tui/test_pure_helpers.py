@@ -9,7 +9,7 @@ from rich.text import Text
 
 from qabot.tui.history import QuestionHistory
 from qabot.tui.keys import COMMANDS, key_label
-from qabot.tui.styled import SENTENCE, assembled, highlighted, literal, passage_with_answer
+from qabot.tui.styled import SENTENCE, SHORT_ANSWER, assembled, highlighted, literal, passage_with_answer
 from qabot.tui.watching import seeds_fingerprint
 
 
@@ -87,6 +87,13 @@ def test_passage_with_answer_dims_the_context():
     bright = [s for s in shown.spans if s.style == SENTENCE]
     assert [(s.start, s.end) for s in bright] == [(5, 9)]
     assert passage_with_answer("plain", None).spans == []
+
+
+def test_passage_with_answer_marks_the_short_answer_inside_the_sentence():
+    shown = passage_with_answer("One. Two three. Four.", (5, 15), (9, 14))
+    assert [(s.start, s.end) for s in shown.spans if s.style == SENTENCE] == [(5, 15)]
+    assert [shown.plain[s.start:s.end] for s in shown.spans if s.style == SHORT_ANSWER] == ["three"]
+    assert passage_with_answer("One. Two three.", (5, 15)).spans == passage_with_answer("One. Two three.", (5, 15), None).spans
 
 
 def test_assembled_keeps_parts_literal():

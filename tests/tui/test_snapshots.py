@@ -14,7 +14,7 @@ from pathlib import Path
 
 from qabot.tui.question_input import QuestionInput
 
-from .conftest import SIZE, ScriptedAnswerer, ask, settle
+from .conftest import SIZE, ScriptedAnswerer, WithShortAnswers, ask, settle
 from .seeds import VOLCANO, write_seeds
 
 
@@ -29,15 +29,16 @@ SCRIPT = {
 }
 
 
-def steady(*questions: str, keys: tuple[str, ...] = ()):
+def steady(*questions: str, keys: tuple[str, ...] = (), shorts: dict[str, str] | None = None):
     """A ``run_before`` that waits for the index, asks ``questions``, then
-    presses ``keys``, leaving the screen still."""
+    presses ``keys``, leaving the screen still; ``shorts`` gives answers
+    short answers ({question: words of its sentence})."""
 
     async def run_before(pilot) -> None:
         app = pilot.app
         app.query_one(QuestionInput).cursor_blink = False
         await settle(pilot)
-        app.conversation.answerer = ScriptedAnswerer(app.bot.answerer, SCRIPT)
+        app.conversation.answerer = WithShortAnswers(ScriptedAnswerer(app.bot.answerer, SCRIPT), shorts or {})
         for question in questions:
             await ask(pilot, question)
         if keys:
@@ -74,4 +75,20 @@ def test_help(snap_compare, workdir, new_app):
 def test_the_article_at_a_citation(snap_compare, workdir, new_app):
     app = one_article_app(workdir, new_app)
     run_before = steady("When will the flights resume?", keys=("ctrl+o",))
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+SHORTS = {"When did the Kelda volcano erupt?": "on Tuesday morning",
+          "When will the flights resume?": "once the wind carried the ash away from the main routes"}
+
+
+def test_an_answer_with_a_short_answer(snap_compare, workdir, new_app):
+    app = one_article_app(workdir, new_app)
+    run_before = steady("When did the Kelda volcano erupt?", shorts=SHORTS)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_article_with_a_short_answer(snap_compare, workdir, new_app):
+    app = one_article_app(workdir, new_app)
+    run_before = steady("When will the flights resume?", keys=("ctrl+o",), shorts=SHORTS)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
