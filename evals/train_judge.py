@@ -47,7 +47,7 @@ import json
 import random
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -187,25 +187,49 @@ class Asked:
     source: str
     kind: str
     size: str
+    # Where each of ``answers`` starts in the document asked of.
+    answer_starts: list[int] = field(default_factory=list)
+    id: str = ""
 
 
-def asked_questions(folder: Path, cache: Path, embedder, rng: random.Random):
+# The files of the judge's recipe: (source, file name).
+RECIPE_FILES = (("v2-style", "squad-v2-style-half-a-foreign.json"), ("v2.0", "squad-v2.0-dev-half-a.json"))
+
+
+def paragraph_offsets(title: str, article: dict, paragraphs: list[int]) -> dict[int, int]:
+    """Where each of ``paragraphs`` (stripped) starts in the document
+    :func:`documents_of` makes of them."""
+    offsets, at = {}, len(title) + 2
+    for number in paragraphs:
+        offsets[number] = at
+        at += len(article["paragraphs"][number]["context"].strip()) + 2
+    return offsets
+
+
+def asked_questions(folder: Path, cache: Path, embedder, rng: random.Random, files=RECIPE_FILES,
+                    whole_only: bool = False):
     """Every question of the recipe (see the docstring), in a fixed order:
     per file, article and document, its paragraphs' questions then their
-    rule-made near-misses."""
-    for source, file in (("v2-style", "squad-v2-style-half-a-foreign.json"), ("v2.0", "squad-v2.0-dev-half-a.json")):
+    rule-made near-misses. ``files`` and ``whole_only`` (no news-sized
+    documents) serve other recipes."""
+    for source, file in files:
         articles = squad_articles(folder / file)
-        made = near_misses(articles, rng) if source == "v2-style" else []
+        made = near_misses(articles, rng) if source != "v2.0" else []
         for number, article in enumerate(articles):
-            for size, title, text, paragraphs in documents_of(article):
+            for size, title, text, paragraphs in documents_of(article)[:1 if whole_only else None]:
                 answerer = open_answerer(cache, f"{number:03d}", text, embedder)
+                offsets = paragraph_offsets(title, article, paragraphs)
                 for p_number in paragraphs:
+                    context = article["paragraphs"][p_number]["context"]
+                    shift = offsets[p_number] - (len(context) - len(context.lstrip()))
                     for qa in article["paragraphs"][p_number]["qas"]:
                         impossible = qa.get("is_impossible", False)
                         kind = ("foreign" if str(qa["id"]).endswith("-foreign") else "adversarial") \
                             if impossible else "answerable"
                         answers = [a["text"] for a in qa["answers"]]
-                        yield Asked(answerer, qa["question"], answers, title, source, kind, size)
+                        starts = [shift + int(a["answer_start"]) for a in qa["answers"]]
+                        yield Asked(answerer, qa["question"], answers, title, source, kind, size, starts,
+                                    str(qa["id"]))
                     for _, _, question, how in (m for m in made if m[:2] == (number, p_number)):
                         yield Asked(answerer, question, [], title, f"near-miss by {how}", "near-miss", size)
             print(f"{source}: asked {article['title']}", file=sys.stderr, flush=True)

