@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "evals"))
 
 import train_judge  # noqa: E402
+from qabot.answering.judge import judge_features  # noqa: E402
 from qabot.embedder import BundledModel  # noqa: E402
 from qabot.evaluation.metrics import holds_answer  # noqa: E402
 from qabot.reader.tokens import load_tokenizer, token_counter  # noqa: E402
@@ -64,19 +65,16 @@ class Windows:
     """Windows of one document's sentences, made once."""
 
     def __init__(self, answerer, count_tokens) -> None:
-        self.answerer = answerer
-        index = answerer.index
-        self.texts = [s.text for s in index.sentences]
-        self.places = [(s.start, s.end) for s in index.sentences]
+        self.sentences = answerer.index.sentences
+        self.places = [(s.start, s.end) for s in self.sentences]
         self.known = answerer.known
         self.count_tokens = count_tokens
         self.made = {}
 
     def of(self, sentence: int):
         if sentence not in self.made:
-            self.made[sentence] = window_around(
-                sentence, self.texts, self.places, int(self.known.previous[sentence]),
-                int(self.known.next[sentence]), self.count_tokens)
+            self.made[sentence] = window_around(sentence, self.sentences, int(self.known.previous[sentence]),
+                                                int(self.known.next[sentence]), self.count_tokens)
         return self.made[sentence]
 
     def holding(self, start: int) -> int | None:
@@ -97,9 +95,10 @@ def answer_span(window, asked) -> list[int] | None:
 
 
 def candidate_features(answerer, evidence, ranked, scores, place: int) -> list[float]:
-    """The judge's features of the candidate at ``place`` as if it were chosen."""
+    """The judge's word evidence about the candidate at ``place`` as if it
+    were chosen (the reader's joins it in ``reader_rows.py``)."""
     order = np.r_[place, np.delete(np.arange(len(ranked)), place)]
-    features = answerer.judge_features(evidence, ranked[order], scores[order])
+    features = judge_features(evidence, ranked[order], scores[order], answerer.known)
     return [round(float(f), 6) for f in features]
 
 

@@ -1,7 +1,9 @@
 """Train the judge (qabot/answering/judge.json): does the best-ranked
 sentence answer the question?
 
-Run: .venv/bin/python evals/train_judge.py ../shared/squad
+Run, after evals/reader_data.py and evals/train_reader.py (see
+evals/reader-card.md):
+    .venv/bin/python evals/train_judge.py --readings OUT/readings.json.gz
 
 Data recipe (all from the SQuAD half-A files in the given folder):
 
@@ -412,20 +414,29 @@ def report(rows, held, thresholds) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("squad", type=Path, help="folder with the SQuAD half-A files")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/qabot-judge"), help="where article indexes are kept")
+    parser.add_argument("--data", type=Path, default=ROOT / "reader-data",
+                        help="the folder evals/reader_data.py wrote (rows.json.gz, device/pairs.json.gz)")
+    parser.add_argument("--readings", type=Path, required=True,
+                        help="the held-out readings evals/train_reader.py wrote (readings.json.gz)")
+    parser.add_argument("--reads", type=int, default=4, help="how many of the best-ranked sentences the reader reads")
     parser.add_argument("--answerable-declined", type=float, default=0.02,
                         help="at most this share of held-out answerable questions declined in all")
     parser.add_argument("--off-topic-declined", type=float, default=0.005,
                         help="at most this share of them declined by the off-topic detector alone")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
-    parser.add_argument("--rows", type=Path, help="keep the measured rows in this JSON file and reuse them")
     args = parser.parse_args()
-    rows = measured_rows(args.squad, args.cache, args.rows)
+    import reader_rows
+
+    asked = reader_rows.load(args.data / "rows.json.gz", args.data / "device" / "pairs.json.gz", args.readings)
+    weight, per_fold = reader_rows.fit_ranking(asked, args.reads, FOLDS)
+    ranking = ranking_lines(args.reads, weight, per_fold)
+    print("\n".join(ranking))
+    rows = reader_rows.judge_rows(asked, args.reads, weight, Row)
     print(Counter((r.source, r.kind) for r in rows), file=sys.stderr)
     held = held_out(rows, args.c)
     thresholds = choose_thresholds(rows, held, args.off_topic_declined, args.answerable_declined)
-    lines = report(rows, held, thresholds)
+    lines = report(rows, held, thresholds) + [""] + short_answer_lines(
+        reader_rows.short_answer_scores(asked, args.reads, weight, declined_each(rows, held, thresholds)))
     print("\n".join(lines))
     judged = [r for r in rows if not r.declined_by_rule]
     mean, scale, answers, on_topic, answerable = fit_models(judged, args.c)
@@ -436,7 +447,50 @@ def main() -> None:
     MODEL_FILE.write_text(data, encoding="utf-8")
     digest = hashlib.sha256(data.encode()).hexdigest()
     HASHES_FILE.write_text(f"{digest}  {MODEL_FILE.name}\n", encoding="utf-8")
-    CARD.write_text(card(lines, len(JUDGE_FEATURES), args, digest, len(data), len(rows)), encoding="utf-8")
+    write_reader_weights(args.reads, weight)
+    CARD.write_text(card(ranking + [""] + lines, len(JUDGE_FEATURES), args, digest, len(data), len(rows)),
+                    encoding="utf-8")
+
+
+def declined_each(rows, held, thresholds) -> list[bool]:
+    on_topic, answerable = thresholds
+    return [bool(r.declined_by_rule or held.on_topic[i] < on_topic or held.answerable[i] < answerable)
+            for i, r in enumerate(rows)]
+
+
+def short_answer_lines(scores: dict) -> list[str]:
+    lines = ["What is shown (the short answer, else the sentence) against SQuAD's answers, answerable v2-style "
+             "questions, both document sizes, retrieval included (held out):", "",
+             "| fold | questions | EM / F1 always answering | EM / F1 with declines (a decline scores 0) |",
+             "| --- | --- | --- | --- |"]
+    for fold, s in scores.items():
+        lines.append(f"| {fold} | {s['questions']} | {s['em']:.3f} / {s['f1']:.3f} | "
+                     f"{s['em_declining']:.3f} / {s['f1_declining']:.3f} |")
+    return lines
+
+
+def ranking_lines(reads: int, weight: float, per_fold: list[dict]) -> list[str]:
+    """The choice among the sentences read, fold by fold (held out)."""
+    lines = [f"The reader reads the {reads} best-ranked sentences; its finding joins their scores with weight "
+             f"{weight} (fitted on all folds; per fold, on the other three). Best-ranked sentence right, "
+             "answerable v2-style questions not declined by the missing-term rule, both document sizes:", "",
+             "| fold | questions | weight (other folds) | ranking alone | with the reader |", "| --- | --- | --- | --- | --- |"]
+    for f in per_fold:
+        lines.append(f"| {f['fold']} | {f['questions']} | {f['weight']} | {f['before']:.3f} | {f['after']:.3f} |")
+    total = sum(f["questions"] for f in per_fold)
+    before = sum(f["before"] * f["questions"] for f in per_fold) / total
+    after = sum(f["after"] * f["questions"] for f in per_fold) / total
+    lines.append(f"| all | {total} | | {before:.3f} | {after:.3f} |")
+    return lines
+
+
+def write_reader_weights(reads: int, weight: float) -> None:
+    """The reader's part of the ranking, in qabot/answering/weights.json."""
+    from qabot.answering.weights import WEIGHTS_FILE
+
+    stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    stored["reader"] = {"reads": reads, "ranking": weight}
+    WEIGHTS_FILE.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")
 
 
 def card(lines, features, args, digest, size, count) -> str:

@@ -6,9 +6,13 @@
    weights fitted on SQuAD (:mod:`.weights`).
 3. A key term of the question that no article mentions declines at once,
    saying which (:mod:`.missing`).
-4. The judge gives the chance that the best sentence answers
-   (:mod:`.judge`); below the threshold the bot declines, and still lists
-   the closest passages.
+4. The reader (:mod:`qabot.reader`) reads the best few sentences, each
+   with its neighbours: where the answer is in each, or that there is
+   none. Its finding joins the ranking of those few, and gives the short
+   answer inside the chosen sentence.
+5. The judge gives the chance that the chosen sentence answers
+   (:mod:`.judge`), from the word evidence and the reader's; below the
+   threshold the bot declines, and still lists the closest passages.
 """
 
 from __future__ import annotations
@@ -20,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from qabot.answering.answer import Answer, Citation, ScoredPassage
+from qabot.answering.answer import Answer, Citation, ScoredPassage, ShortAnswer
 from qabot.answering.candidates import DENSE_HITS, MODES, Hits, LexicalHits, dense_hits, first_stage, lexical_hits, top
 from qabot.answering.features import Evidence, SentenceTerms, candidate_features, term_statistics
-from qabot.answering.judge import Judge, judge_features, load_judge
+from qabot.answering.judge import Judge, judge_features, load_judge, reader_features
 from qabot.answering.missing import MissingTerms
 from qabot.answering.question import clean_question, cleaned_question
 from qabot.answering.weights import Weights
@@ -31,6 +35,10 @@ from qabot.embedder import Embedder
 from qabot.index import Index
 from qabot.lexical import terms
 from qabot.quotes import ArticleTexts
+from qabot.reader.model import OnnxReader, shipped_reader
+from qabot.reader.spans import Reading, short_range
+from qabot.reader.tokens import token_counter
+from qabot.reader.windows import Window, window_around
 from qabot.wording import not_answered, not_mentioned
 
 
@@ -38,7 +46,8 @@ class Answerer:
     """Answers questions from one index with one embedder."""
 
     def __init__(self, index: Index, embedder: Embedder, seeds: Path,
-                 mode: str = "hybrid", weights: Weights = Weights(), judge: Judge | None = None) -> None:
+                 mode: str = "hybrid", weights: Weights = Weights(), judge: Judge | None = None,
+                 reader: OnnxReader | None = None) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         self.index = index
@@ -47,6 +56,7 @@ class Answerer:
         self.mode = mode
         self.weights = weights
         self._judge = judge
+        self._reader = reader
         self.known = SentenceTerms(index)
         self.missing = MissingTerms(index)
         self.articles = ArticleTexts(seeds, extracted=index.page_text)
@@ -66,6 +76,37 @@ class Answerer:
         if self._judge is None:
             self._judge = load_judge()
         return self._judge
+
+    @property
+    def reader(self) -> OnnxReader:
+        """The reader given, or the shipped one (read on first use)."""
+        if self._reader is None:
+            self._reader = shipped_reader()
+        return self._reader
+
+    @cached_property
+    def _count_tokens(self):
+        return token_counter(self.reader.tokenizer)
+
+    def window(self, sentence: int) -> Window:
+        """What the reader reads for ``sentence``: it and its neighbours."""
+        known = self.known
+        return window_around(sentence, self.index.sentences, int(known.previous[sentence]),
+                             int(known.next[sentence]), self._count_tokens)
+
+    def read(self, question: str, ranked: np.ndarray) -> tuple[list[Window], list[Reading]]:
+        """The reader's readings of the best-ranked sentences."""
+        windows = [self.window(int(i)) for i in ranked[:self.weights.reader_reads]]
+        return windows, self.reader.read(question, windows)
+
+    def choose(self, scores: np.ndarray, readings: list[Reading]) -> int:
+        """The place (in the ranking) of the sentence chosen among those read:
+        the ranking's score with the reader's finding (its best span in the
+        sentence over "no answer") added."""
+        if not readings:
+            return 0
+        found = np.array([r.center_margin for r in readings])
+        return int(np.argmax(scores[:len(readings)] + self.weights.reader_ranking * found))
 
     @property
     def several_articles(self) -> bool:
@@ -115,8 +156,14 @@ class Answerer:
         order = np.argsort(-scores, kind="stable")
         return evidence.candidates[order], scores[order]
 
-    def judge_features(self, evidence: Evidence, ranked: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        return judge_features(evidence, ranked, scores, self.known)
+    def judge_features(self, evidence: Evidence, ranked: np.ndarray, scores: np.ndarray,
+                       place: int = 0, readings: list[Reading] = ()) -> np.ndarray:
+        """The judge's evidence about the sentence at ``place`` in the ranking
+        (measured as if it were first), with the reader's ``readings`` of the
+        best-ranked sentences."""
+        order = np.r_[place, np.delete(np.arange(len(ranked)), place)]
+        words = judge_features(evidence, ranked[order], scores[order], self.known)
+        return np.r_[words, reader_features(readings, place)]
 
     def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
         """Answer ``question``; ``context`` (earlier turns it leans on, if
@@ -150,19 +197,34 @@ class Answerer:
         if missing:
             return Answer(question, None, None, None, 0.0, scored, ranked,
                           reason=not_mentioned(missing, self.several_articles), missing=tuple(missing))
-        verdict = self.judge.verdict(self.judge_features(evidence, ranked_ids, scores))
+        windows, readings = self.read(question, ranked_ids)
+        place = self.choose(scores, readings)
+        verdict = self.judge.verdict(self.judge_features(evidence, ranked_ids, scores, place, readings))
         confidence = verdict.chance
         threshold = self.weights.abstain_below
         if verdict.declines if threshold is None else confidence < threshold:
             return Answer(question, None, None, None, confidence, scored, ranked,
                           reason=not_answered(self.several_articles))
-        best = ranked[0]
+        best = self.index.sentences[int(ranked_ids[place])]
+        if place:
+            ranked = [best] + [s for s in ranked if s.id != best.id]
         passage = self.index.passages[best.passage]
         citation = Citation(self.display_path(best.file), passage.title, best.line, best.start, best.end)
-        return Answer(question, best, passage, citation, confidence, scored, ranked)
+        short = short_answer(windows[place], readings[place]) if readings else None
+        return Answer(question, best, passage, citation, confidence, scored, ranked, short_answer=short)
 
     def _top_passages(self, scores: Hits, k: int) -> list[ScoredPassage]:
         best = top(scores.values, max(k, 0))
         passages = self.index.passages
         return [ScoredPassage(passages[i], self.display_path(passages[i].file), float(score))
                 for i, score in zip(scores.ids[best], scores.values[best])]
+
+
+def short_answer(window: Window, reading: Reading) -> ShortAnswer | None:
+    """The reader's span inside the chosen sentence, in the article's
+    characters (see :func:`qabot.reader.spans.short_range`)."""
+    found = short_range(window.text, window.center_range, reading.in_center)
+    if found is None:
+        return None
+    start, end = window.in_article(found[0]), window.in_article(found[1])
+    return ShortAnswer(window.text[found[0]:found[1]], start, end)

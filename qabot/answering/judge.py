@@ -30,6 +30,7 @@ from qabot.answering.missing import key_runs, name_terms, writings
 from qabot.errors import QabotError
 from qabot.evidence import answer_kind, coverage, offers_kind
 from qabot.lexical import terms, words
+from qabot.reader.spans import MARGIN_BOUNDS
 
 MODEL_FILE = Path(__file__).with_name("judge.json")
 # The SHA-256 of each model file, checked on load (written by the trainer).
@@ -53,7 +54,10 @@ EXTRA_FEATURES = (
     # before it offers none.
     "kind_not_offered",
 )
-JUDGE_FEATURES = tuple(f"top_{name}" for name in FEATURES) + EXTRA_FEATURES
+# What the reader found (qabot.reader.spans: margins over "no answer"): in
+# the chosen sentence, in its window, and the most in the other sentences read.
+READER_FEATURES = ("reader_margin", "reader_window_margin", "reader_other_margin", "reader_no_answer")
+JUDGE_FEATURES = tuple(f"top_{name}" for name in FEATURES) + EXTRA_FEATURES + READER_FEATURES
 
 
 class ModelFileError(QabotError):
@@ -101,6 +105,17 @@ def judge_features(evidence: Evidence, ranked: np.ndarray, scores: np.ndarray, k
         float(kind is not None and not offers_kind(window_text, kind, set(words(evidence.query)))),
     )
     return np.r_[row, np.asarray(extra, dtype=np.float64)]
+
+
+def reader_features(readings, place: int) -> np.ndarray:
+    """:data:`READER_FEATURES` of the reader's ``readings`` (of the best-ranked
+    sentences, in order) when the sentence at ``place`` is chosen."""
+    if not readings:
+        return np.array([MARGIN_BOUNDS[0], MARGIN_BOUNDS[0], MARGIN_BOUNDS[0], 0.0])
+    chosen = readings[place]
+    others = [r.center_margin for n, r in enumerate(readings) if n != place]
+    return np.array([chosen.center_margin, chosen.margin, max(others, default=MARGIN_BOUNDS[0]),
+                     min(max(chosen.no_answer, -20.0), 20.0)])
 
 
 @dataclass(frozen=True)

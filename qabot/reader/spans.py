@@ -9,6 +9,18 @@ import numpy as np
 
 # The longest span, in tokens, the reader may give.
 MAX_ANSWER_TOKENS = 30
+# A span is the short answer unless it is most of its sentence (then the
+# sentence is the answer: a "why" or "how" question).
+SHORT_ANSWER_MOST = 0.8
+# Margins over "no answer" are held within these bounds (beyond them the
+# reader is sure either way; a window with no span scores the lowest).
+MARGIN_BOUNDS = (-10.0, 10.0)
+
+
+def _margin(span: "Span | None", no_answer: float) -> float:
+    if span is None:
+        return MARGIN_BOUNDS[0]
+    return float(min(max(span.score - no_answer, MARGIN_BOUNDS[0]), MARGIN_BOUNDS[1]))
 
 
 @dataclass(frozen=True)
@@ -30,14 +42,13 @@ class Reading:
 
     @property
     def center_margin(self) -> float:
-        """The candidate sentence's best span over "no answer" (very low
-        when it has none)."""
-        return (self.in_center.score if self.in_center else -100.0) - self.no_answer
+        """The candidate sentence's best span over "no answer" (bounded)."""
+        return _margin(self.in_center, self.no_answer)
 
     @property
     def margin(self) -> float:
-        """The window's best span over "no answer"."""
-        return (self.best.score if self.best else -100.0) - self.no_answer
+        """The window's best span over "no answer" (bounded)."""
+        return _margin(self.best, self.no_answer)
 
 
 def best_span(start_scores: np.ndarray, end_scores: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -65,3 +76,18 @@ def read_window(start_scores: np.ndarray, end_scores: np.ndarray, starts: np.nda
     return Reading(float(start_scores[0] + end_scores[0]),
                    best_span(start_scores, end_scores, starts, ends, text),
                    best_span(start_scores, end_scores, starts, ends, inside))
+
+
+def short_range(text: str, center: tuple[int, int], span: Span | None) -> tuple[int, int] | None:
+    """Where the short answer is in ``text`` (a window): ``span`` without
+    its outer spaces; None when there is no span or it is most of the
+    candidate sentence at ``center``."""
+    if span is None:
+        return None
+    found = text[span.start:span.end]
+    start = span.start + len(found) - len(found.lstrip())
+    end = span.start + len(found.rstrip())
+    sentence = text[center[0]:center[1]].strip()
+    if end <= start or end - start >= SHORT_ANSWER_MOST * len(sentence):
+        return None
+    return start, end

@@ -4,7 +4,7 @@ it and the one after it in its passage, as far as they fit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable
 
 # Tokens of article text a window may hold (the question and the model's
 # markers take the rest of the reader's input; see tokens.MAX_TOKENS).
@@ -54,28 +54,27 @@ class Window:
         return None
 
 
-def window_around(center: int, texts: Sequence[str], places: Sequence[tuple[int, int]],
-                  previous: int, following: int, count_tokens: Callable[[str], int],
-                  budget: int = TEXT_TOKENS) -> Window:
+def window_around(center: int, sentences, previous: int, following: int,
+                  count_tokens: Callable[[str], int], budget: int = TEXT_TOKENS) -> Window:
     """The window of sentence ``center``: its neighbours ``previous`` and
     ``following`` (equal to ``center`` when it has none in its passage) join
     it while the tokens fit in ``budget``, the one before first.
 
-    ``texts`` and ``places`` give each sentence's text and its (start, end)
-    in the article."""
+    ``sentences[i]`` has the sentence's ``text`` and its ``start`` and
+    ``end`` in the article."""
     chosen = [center]
-    used = count_tokens(texts[center])
+    used = count_tokens(sentences[center].text)
     for neighbour in (previous, following):
         if neighbour != center:
-            cost = count_tokens(texts[neighbour])
+            cost = count_tokens(sentences[neighbour].text)
             if used + cost <= budget:
                 chosen.append(neighbour)
                 used += cost
     chosen.sort()
     pieces, parts, at = [], [], 0
-    for sentence in chosen:
-        start, end = places[sentence]
-        pieces.append(Piece(sentence, at, start, end))
-        parts.append(texts[sentence])
-        at += len(texts[sentence]) + len(SEPARATOR)
+    for i in chosen:
+        sentence = sentences[i]
+        pieces.append(Piece(i, at, sentence.start, sentence.end))
+        parts.append(sentence.text)
+        at += len(sentence.text) + len(SEPARATOR)
     return Window(SEPARATOR.join(parts), tuple(pieces), chosen.index(center))
