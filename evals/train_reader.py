@@ -299,9 +299,10 @@ def main() -> None:
         log(f"{label} held out: {summary(got, pairs, windows)}")
         readings += got
         del model
-    with gzip.open(args.out / "readings.json.gz", "wt", encoding="utf-8") as out:
-        json.dump({"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "pairs": len(pairs),
-                   "readings": readings}, out)
+        # Written after each fold, so that a run stopped early keeps what it read.
+        with gzip.open(args.out / "readings.json.gz", "wt", encoding="utf-8") as out:
+            json.dump({"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "pairs": len(pairs),
+                       "readings": readings}, out)
     log(f"all held out: {summary(readings, pairs, windows)}")
     log(f"done in {time.time() - began:.0f} s, {args.epochs} epochs")
 
