@@ -1,11 +1,14 @@
-"""Train the judge (qabot/answering/judge.json): does the best-ranked
-sentence answer the question?
+"""Train the judge (qabot/answering/judge.json): does the chosen sentence
+answer the question? And fit how much the reader's finding weighs in
+choosing it (the "reader" entry of qabot/answering/weights.json).
 
-Run, after evals/reader_data.py and evals/train_reader.py (see
-evals/reader-card.md):
-    .venv/bin/python evals/train_judge.py --readings OUT/readings.json.gz
+Run, after evals/reader_data.py (see evals/reader-card.md):
+    .venv/bin/python evals/train_judge.py --readings evals/reader-readings.json.gz
 
-Data recipe (all from the SQuAD half-A files in the given folder):
+``evals/reader-readings.json.gz`` holds the held-out readings of the shipped
+reader's four fold models (written by evals/train_reader.py).
+
+Data recipe (all from the SQuAD half-A files):
 
 - ``squad-v2-style-half-a-foreign.json``: 24 articles, their answerable
   questions and 20 questions each taken from another article ("foreign");
@@ -20,11 +23,12 @@ Each question is asked twice: of its whole article (hundreds of sentences,
 like an archive) and of a document of six consecutive paragraphs holding
 its paragraph (about 30 sentences, the size of a news story), so that the
 judge learns how evidence changes with the number of sentences. Every
-question is asked as the bot asks it (first stage, ranking); a
-question whose key term no article mentions is declined by that rule and
-is not the judge's to learn. For the others the judge's features of the
-best-ranked sentence are measured, labelled right when the question is
-answerable and that sentence holds a gold answer.
+question is asked as the bot asks it (first stage, ranking, the reader's
+readings of the best-ranked sentences, the choice among them; see
+``reader_rows.py``); a question whose key term no article mentions is
+declined by that rule and is not the judge's to learn. For the others the
+judge's features of the chosen sentence are measured, labelled right when
+the question is answerable and that sentence holds a gold answer.
 
 Three logistic regressions over the standardised features: the chance that
 the best sentence answers (label: right), an off-topic detector (answerable
@@ -37,8 +41,7 @@ the off-topic detector declines at most --off-topic-declined of held-out
 answerable questions alone, then the near-miss one is the highest that keeps
 all declines at most --answerable-declined. The figures printed, and written
 to the card, are all held-out.
-Deterministic; CPU only; a few minutes (each article's index is cached
-under --cache).
+Deterministic; CPU only; about a minute.
 """
 
 from __future__ import annotations

@@ -347,8 +347,10 @@ def test_text_output(workdir, cli, shared_model):
     assert result.code == 0
     lines = result.out.splitlines()
     assert lines[0] == f"Q: {MISSILES}"
-    assert lines[1].startswith("A: PENTAGON - Iran fired more than a dozen")
-    assert f"seeds/{ARTICLE}:7 " in lines[2]
+    # The reader's short answer first, then the sentence that holds it.
+    assert lines[1] == "A: more than a dozen"
+    assert lines[2].strip().startswith("sentence: PENTAGON - Iran fired more than a dozen")
+    assert f"seeds/{ARTICLE}:7 " in lines[3]
     refusal = cli("ask", OFF_TOPIC)
     assert refusal.code == 0 and "A: The article doesn't mention France." in refusal.out
     refusal = cli("ask", "How do I change a flat tire?")
