@@ -4,7 +4,7 @@ PyTorch at question time), refused unless its SHA-256 is the recorded one."""
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -69,7 +69,27 @@ class OnnxReader:
                 for n, w in enumerate(windows)]
 
 
-@lru_cache(maxsize=1)
+_loading = threading.Lock()
+_shipped: OnnxReader | None = None
+
+
 def shipped_reader() -> OnnxReader:
-    """The shipped reader, loaded once."""
-    return OnnxReader.load()
+    """The shipped reader, loaded once (ReaderModelError when it cannot be)."""
+    global _shipped
+    with _loading:
+        if _shipped is None:
+            _shipped = OnnxReader.load()
+        return _shipped
+
+
+def start_loading() -> None:
+    """Load the shipped reader on a thread of its own, so that a cold
+    question finds it ready; a failure is left for the first question to
+    raise."""
+    def load() -> None:
+        try:
+            shipped_reader()
+        except Exception:  # noqa: BLE001 - raised again, and reported, where it is used
+            pass
+
+    threading.Thread(target=load, name="qabot-reader-load", daemon=True).start()
