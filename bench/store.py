@@ -190,7 +190,7 @@ def table(results: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--store", required=True, help="milvus-lite:FILE.db or milvus://HOST:PORT[/PREFIX]")
+    parser.add_argument("--store", required=True, help="milvus-lite:DIR.db or milvus://HOST:PORT[/PREFIX]")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".scale-real",
                         help="folder of a bench/scale.py run (default bench/.scale-real)")
     parser.add_argument("--index", default="index", help="index folder inside WORK (default index)")

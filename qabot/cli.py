@@ -11,6 +11,9 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Iterator
+
+from qabot.errors import UsageError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 # What `--ray` with no address stands for: a Ray instance started here.
@@ -24,39 +27,75 @@ offsets; when the articles do not answer, qabot says so.
 With no command, opens the chat window."""
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR",
-                        help="folder of .txt/.md/.html articles (default: seeds)")
-    parser.add_argument("--index", type=Path, default=Path("embeddings"), metavar="DIR",
-                        help="folder holding the index (default: embeddings)")
+# The options every command takes, before or after the command name, and
+# their defaults; `--exports` belongs to the chat window.
+COMMON_OPTIONS = ("seeds", "index", "store")
+CHAT_OPTIONS = ("exports",)
+DEFAULTS = {"seeds": Path("seeds"), "index": Path("embeddings"), "store": None, "exports": Path("exports")}
+BEFORE, AFTER = "before", "after"
+
+
+def _option_settings() -> dict[str, dict]:
+    """What argparse needs of each common option, its default aside."""
     from qabot.stores import STORE_HELP
 
-    parser.add_argument("--store", metavar="STORE", help=STORE_HELP)
+    return {
+        "seeds": dict(type=Path, metavar="DIR", help="folder of .txt/.md/.html articles (default: seeds)"),
+        "index": dict(type=Path, metavar="DIR", help="folder holding the index (default: embeddings)"),
+        "store": dict(metavar="STORE", help=STORE_HELP),
+        "exports": dict(type=Path, metavar="DIR",
+                        help="folder the chat window saves conversations into (default: exports)"),
+    }
+
+
+def common_options(place: str, names: tuple[str, ...] = COMMON_OPTIONS) -> argparse.ArgumentParser:
+    """A parent parser holding the options ``names``, for the main parser
+    (``place`` BEFORE the command name) or a command's (AFTER). No option
+    has a default here: a value given lands in ``args.<place>_<name>``, and
+    :func:`resolve_options` takes it from whichever place holds it."""
+    options = argparse.ArgumentParser(add_help=False)
+    settings = _option_settings()
+    for name in names:
+        options.add_argument(f"--{name}", dest=f"{place}_{name}", default=argparse.SUPPRESS, **settings[name])
+    return options
+
+
+def resolve_options(args: argparse.Namespace) -> argparse.Namespace:
+    """Give ``args`` each common option once, as ``args.<name>``: the value
+    given before or after the command name, else the default. UsageError
+    when both places give one."""
+    for name, default in DEFAULTS.items():
+        given = {place: vars(args).pop(f"{place}_{name}") for place in (BEFORE, AFTER)
+                 if f"{place}_{name}" in vars(args)}
+        if len(given) == 2:
+            raise UsageError(f"--{name} given twice, before the command name ({given[BEFORE]}) and after "
+                             f"it ({given[AFTER]}): give it once")
+        setattr(args, name, given.get(BEFORE, given.get(AFTER, default)))
+    return args
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qabot", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="--seeds, --index and --store (and --exports, for the chat window) go before or\n"
+               "after the command name, once.",
+        parents=[common_options(BEFORE, COMMON_OPTIONS + CHAT_OPTIONS)],
     )
     from qabot import __version__
 
     parser.add_argument("--version", action="version", version=f"qabot {__version__}")
-    _common(parser)
+    common = common_options(AFTER)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    chat = commands.add_parser("chat", help="open the chat window (the default)",
-                               description="Open the chat window over the articles.")
-    _common(chat)
-    for parser_ in (parser, chat):
-        parser_.add_argument("--exports", type=Path, default=Path("exports"), metavar="DIR",
-                             help="folder the chat window saves conversations into (default: exports)")
+    commands.add_parser("chat", help="open the chat window (the default)",
+                        description="Open the chat window over the articles.",
+                        parents=[common_options(AFTER, COMMON_OPTIONS + CHAT_OPTIONS)])
 
     index = commands.add_parser(
-        "index", help="build or update the index",
+        "index", help="build or update the index", parents=[common],
         description="Build the index of the articles, or update it: only new or changed "
                     "passages are embedded, and removed articles disappear. Also restores the "
                     "model export for fast questions when it is missing or damaged.")
-    _common(index)
     index.add_argument("--force", action="store_true", help="re-embed everything")
     index.add_argument("--json", action="store_true", help="print one JSON object with the counts")
     index.add_argument("--ray", nargs="?", const=LOCAL_RAY, metavar="ADDRESS",
@@ -68,12 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     from qabot.pages.command import add_add_command
 
-    add_add_command(commands, _common)
+    add_add_command(commands, common)
 
     ask = commands.add_parser(
-        "ask", help="answer questions",
+        "ask", help="answer questions", parents=[common],
         description="Answer QUESTION, or with none, each line of standard input in turn (lines end "
-                    "at a line feed only).",
+                    "at a line feed only); on a terminal, each line as it is typed, after a prompt.",
         epilog="JSON: one object per input line: question, answer (null when the articles do not "
                "say), abstained, confidence, truncated, source {file, title, line, start, end, "
                "extracted} and passages [{text, score, file, line, start, end, extracted}]; a refusal adds "
@@ -81,7 +120,6 @@ def build_parser() -> argparse.ArgumentParser:
                "the exit code is 2. Every quote is checked against its article before it is shown. "
                "For a web page (.html, .htm; extracted: true) line and offsets count in the text "
                "extracted from the page, which the index keeps and the chat window shows.")
-    _common(ask)
     ask.add_argument("question", nargs="?", metavar="QUESTION", help="the question (default: read stdin)")
     ask.add_argument("-k", type=int, default=3, metavar="K", help="how many passages to list (default 3)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
@@ -90,17 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     from qabot.evaluation.command import add_eval_command
 
-    add_eval_command(commands, _common)
+    add_eval_command(commands, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     from qabot.errors import QabotError
 
     try:
-        return _run(args)
+        return _run(resolve_options(args))
     except QabotError as error:
         stderr_notice(str(error))
         return EXIT_USAGE
@@ -183,7 +220,7 @@ def index_articles(args: argparse.Namespace) -> dict:
     if not args.json:
         state = "updated" if report.changed else "already up to date"
         print(f"index {state}: {plural(report.files, 'article')}, {plural(report.passages, 'passage')}, "
-              f"{plural(report.sentences, 'sentence')}; {report.embedded} passages embedded "
+              f"{plural(report.sentences, 'sentence')}; {plural(report.embedded, 'passage')} embedded "
               f"({plural(report.texts_embedded, 'text')} in all), {report.reused} reused, "
               f"{report.removed} removed ({report.seconds:.1f} s)")
     return report.to_json()
@@ -266,25 +303,35 @@ def _bad_question(question: str, problem: str, as_json: bool) -> None:
         print(f"qabot: not asked: {one_line(question)!r}: {problem}", file=sys.stderr)
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
-    from qabot.bot import Bot
-    from qabot.errors import BadQuestionError, QabotError
-    from qabot.progress import ProgressBar
-    from qabot.render import answer_json, answer_text
+# What a bare `qabot ask` on a terminal says before the first question, and
+# the prompt before each (both on stderr: stdout keeps only answers).
+TYPING_HINT = "Type a question and press Enter (Ctrl-D to end)."
+PROMPT = "qabot> "
 
-    if args.k < 0:
-        raise BadQuestionError("-k must be 0 or more")
-    if args.question is not None:
-        questions = [args.question]
-    else:
-        questions = question_lines(sys.stdin.read())
-        if not questions:
-            raise BadQuestionError("no question given: pass QUESTION, or one question per line on stdin")
-    problems = [question_problem(question) for question in questions]
-    if all(problems):  # nothing to ask: say so without opening the index
-        for question, problem in zip(questions, problems):
-            _bad_question(question, problem, args.json)
-        return EXIT_USAGE
+
+def typed_questions() -> Iterator[str]:
+    """The questions typed at a terminal, one a line, each after a prompt,
+    until Ctrl-D; blank lines are skipped."""
+    print(TYPING_HINT, file=sys.stderr)
+    while True:
+        print(PROMPT, end="", file=sys.stderr, flush=True)
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            print(file=sys.stderr)  # "qabot: interrupted" on a line of its own
+            raise
+        if not line:
+            print(file=sys.stderr)  # Ctrl-D: the shell's prompt on a line of its own
+            return
+        yield from question_lines(line)
+
+
+def _open_bot(args: argparse.Namespace):
+    """The bot over ``args.seeds`` and ``args.index``, the index updated
+    first when the articles changed."""
+    from qabot.bot import Bot
+    from qabot.progress import ProgressBar
+
     with ProgressBar("Updating index", enabled=not args.json) as bar:
         bot = Bot.open(args.seeds, args.index, notice=stderr_notice, progress=bar.update, store=args.store)
     if not getattr(bot.embedder, "has_fast_path", True):
@@ -292,14 +339,40 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
         stderr_notice(f"the model export in {str(onnx_folder(args.index))!r} is missing or damaged, so "
                       "questions load PyTorch (slow); run `qabot index` once to restore it")
-    try:
+    return bot
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qabot.errors import BadQuestionError, QabotError
+    from qabot.render import answer_json, answer_text
+
+    if args.k < 0:
+        raise BadQuestionError("-k must be 0 or more")
+    typed = args.question is None and sys.stdin.isatty()
+    if args.question is not None:
+        questions = [args.question]
+    elif typed:  # someone at a terminal: prompt for each question, answer it at once
+        questions = typed_questions()
+    else:
+        questions = question_lines(sys.stdin.read())
+        if not questions:
+            raise BadQuestionError("no question given: pass QUESTION, or one question per line on stdin")
+    bot = asker = None
+    if not typed and not all(question_problem(question) for question in questions):
+        # The index is checked before the first answer; with nothing to ask it is never opened.
+        bot = _open_bot(args)
         asker = bot.conversation() if args.chat else bot
+    try:
         status = EXIT_OK
-        for question, problem in zip(questions, problems):
+        for question in questions:
+            problem = question_problem(question)
             if problem:
                 _bad_question(question, problem, args.json)
                 status = EXIT_USAGE
                 continue
+            if asker is None:  # typed: opened at the first question
+                bot = _open_bot(args)
+                asker = bot.conversation() if args.chat else bot
             try:
                 answer = asker.ask(question, k=args.k)
             except QabotError as error:  # this question only: the others are still answered
@@ -310,5 +383,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 stderr_notice(f"the question was cut to its first {len(answer.question)} characters")
             print(json.dumps(answer_json(answer)) if args.json else answer_text(answer), flush=True)
     finally:
-        bot.close()
+        if bot is not None:
+            bot.close()
     return status

@@ -46,3 +46,8 @@ class StoreError(QabotError):
 class StoreOutOfStepError(StoreError):
     """A Milvus store no longer holds the rows of the index loaded (it was
     updated since, or emptied): the index must be loaded again."""
+
+
+class UsageError(QabotError):
+    """The command line is wrong in a way argparse cannot see (an option
+    given both before and after the command name)."""

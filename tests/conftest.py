@@ -2,7 +2,7 @@
 of the shipped seeds and index, and the command line run in-process.
 
 With ``QABOT_TEST_STORE=milvus-lite`` in the environment, every bot the
-tests open searches a Milvus Lite store (one file per index folder) instead
+tests open searches a Milvus Lite store (one per index folder) instead
 of the index folder: how CI runs the answering tests against each store.
 """
 

@@ -18,7 +18,7 @@ from qabot.embedder import HashingEmbedder
 from qabot.errors import StoreError, StoreOutOfStepError
 from qabot.evaluation.datasets import load_question_set
 from qabot.index import read_manifest
-from qabot.stores import StoreAddress, open_store, parse_store, store_from
+from qabot.stores import STORE_HELP, StoreAddress, open_store, parse_store, store_from
 from qabot.stores.keys import row_key, split_keys
 from support import NONSENSE_WORDS, REPO, SHIPPED_INDEX, SHIPPED_SEEDS, nonsense_corpus, write_seeds
 
@@ -118,6 +118,19 @@ def test_a_lite_file_open_in_another_process_is_one_clear_error(tmp_path):
         holder.wait()
     store = open_store(_lite(path), 8)  # free again once the other process is gone
     store.close()
+
+
+def test_a_lite_store_is_a_folder_and_a_file_of_its_name_is_refused(tmp_path):
+    taken = tmp_path / "taken.db"
+    taken.write_text("a user's file", encoding="utf-8")
+    with pytest.raises(StoreError, match=f"^{taken} is a file, not a Milvus Lite store: .* a folder"):
+        open_store(_lite(taken), 8)
+    assert taken.read_text(encoding="utf-8") == "a user's file"
+    # Milvus Lite keeps a store as several files in a folder of the name
+    # given; the help says so.
+    open_store(_lite(tmp_path / "new.db"), 8).close()
+    assert (tmp_path / "new.db").is_dir() and (tmp_path / "new.db" / "LOCK").is_file()
+    assert "milvus-lite:DIR.db (Milvus Lite in this process, in a local folder of that name" in STORE_HELP
 
 
 def test_a_store_holding_another_index_is_refused(tmp_path):
@@ -311,6 +324,13 @@ def test_cli_index_and_ask_with_a_store_answer_as_without(cli, workdir, shared_m
     stored = cli("ask", "--json", "--store", "milvus-lite:./milvus.db", "How many missiles did Iran fire?")
     assert plain.code == stored.code == 0
     assert json.loads(plain.out) == json.loads(stored.out)
+
+
+@pytest.mark.model
+def test_cli_store_before_the_command_name_is_made_and_searched(cli, workdir, shared_model):
+    result = cli("--store", "milvus-lite:./m2.db", "ask", "--json", "How many missiles did Iran fire?")
+    assert result.code == 0, result
+    assert (workdir / "m2.db").is_dir() and "copying them" in result.err
 
 
 def test_cli_bad_store_is_one_line_and_exit_2(cli, workdir, no_model):

@@ -20,11 +20,12 @@ own and is_impossible questions must be refused. Metrics are defined in the
 README."""
 
 
-def add_eval_command(commands, add_common) -> None:
+def add_eval_command(commands, common: argparse.ArgumentParser) -> None:
+    """Add `qabot eval` to ``commands``; ``common`` is the parent parser of the
+    options every command takes."""
     parser = commands.add_parser("eval", help="score the bot on a question set",
                                  description=DESCRIPTION,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_common(parser)
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
     parser.add_argument("file", type=Path, metavar="FILE", help="questions (.jsonl or SQuAD .json)")
     parser.add_argument("--format", choices=FORMATS, help="file format (default: detected)")
     parser.add_argument("--mode", choices=MODES, default="hybrid", help="retrieval (default: hybrid)")

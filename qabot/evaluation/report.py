@@ -80,7 +80,14 @@ def table(report: dict) -> str:
     width = max(len(name) for name, _ in rows)
     lines = [f"{name:<{width}}  {_value(value)}" for name, value in rows]
     if report["reliability"]:
-        lines += ["", "answers by confidence:  confidence  count  right"]
-        lines += [f"  {row['from']:.1f}-{row['to']:.1f}               {row['confidence']:.3f}  "
-                  f"{row['count']:>5}  {row['right']:.3f}" for row in report["reliability"]]
+        lines += ["", "answers by confidence:", *reliability_rows(report["reliability"])]
     return "\n".join(lines)
+
+
+def reliability_rows(bins: list[dict]) -> list[str]:
+    """The reliability table under its own header: each confidence range,
+    the mean confidence in it, how many answers and the share right."""
+    rows = [f"  {'range':<7}  {'confidence':>10}  {'count':>5}  {'right':>5}"]
+    rows += [f"  {row['from']:.1f}-{row['to']:.1f}  {row['confidence']:>10.3f}  {row['count']:>5}  "
+             f"{row['right']:>5.3f}" for row in bins]
+    return rows

@@ -19,11 +19,12 @@ A page can also be dropped into the seeds folder as it is (.html): it is
 read the same way, and its citations count in the text taken out of it."""
 
 
-def add_add_command(commands, add_common) -> None:
+def add_add_command(commands, common: argparse.ArgumentParser) -> None:
+    """Add `qabot add` to ``commands``; ``common`` is the parent parser of the
+    options every command takes."""
     parser = commands.add_parser("add", help="add web pages (by address or saved) as articles",
                                  description=DESCRIPTION,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_common(parser)
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
     parser.add_argument("targets", nargs="+", metavar="TARGET", help="a page's address, or a saved .html file")
     parser.add_argument("--no-index", action="store_true", help="save the articles without updating the index")
     parser.add_argument("--json", action="store_true",

@@ -28,7 +28,8 @@ _PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):(?P<port>\d{1,5})$")
 
 STORE_HELP = (f"where questions search: {EMBEDDED} (the index folder, the default), "
-              f"{LITE_PREFIX}FILE.db (Milvus Lite in a local file) or "
+              f"{LITE_PREFIX}DIR.db (Milvus Lite in this process, in a local folder of that name: its engine "
+              f"keeps a store as several files, and takes only names ending in .db) or "
               f"{SERVER_PREFIX}HOST:PORT[/PREFIX][?shards=N&replicas=N] (a Milvus server; collections "
               f"PREFIX_passages and PREFIX_sentences, default prefix {DEFAULT_PREFIX}); default: "
               f"${STORE_VARIABLE}, else {EMBEDDED}. Milvus needs the extra: pip install -e '.[milvus]'")
@@ -36,7 +37,7 @@ STORE_HELP = (f"where questions search: {EMBEDDED} (the index folder, the defaul
 
 @dataclass(frozen=True)
 class StoreAddress:
-    """A Milvus store: a Milvus Lite file (``lite``) or a server's URI, and
+    """A Milvus store: a Milvus Lite folder (``lite``) or a server's URI, and
     the prefix of its collections."""
 
     uri: str
@@ -59,7 +60,7 @@ def parse_store(spec: str | None) -> StoreAddress | None:
     if spec.startswith(LITE_PREFIX):
         path = spec[len(LITE_PREFIX):]
         if not path.endswith(".db") or path == ".db":
-            raise StoreError(f"store {spec!r}: a Milvus Lite file must be named like {LITE_PREFIX}./milvus.db")
+            raise StoreError(f"store {spec!r}: a Milvus Lite store must be named like {LITE_PREFIX}./milvus.db")
         return StoreAddress(os.path.abspath(path), lite=True)
     if spec.startswith(SERVER_PREFIX):
         rest, _, query = spec[len(SERVER_PREFIX):].partition("?")
@@ -73,7 +74,7 @@ def parse_store(spec: str | None) -> StoreAddress | None:
             raise StoreError(f"store {spec!r}: the collection prefix must be a letter then letters, "
                              "digits or underscores (at most 40)")
         return StoreAddress(f"http://{where}", lite=False, prefix=prefix, **_cluster_settings(spec, query))
-    raise StoreError(f"unknown store {spec!r}: expected {EMBEDDED}, {LITE_PREFIX}FILE.db or "
+    raise StoreError(f"unknown store {spec!r}: expected {EMBEDDED}, {LITE_PREFIX}DIR.db or "
                      f"{SERVER_PREFIX}HOST:PORT")
 
 

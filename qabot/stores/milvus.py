@@ -104,11 +104,14 @@ class MilvusStore:
         self.marks = f"{address.prefix}_segments"
         if not address.lite:
             _check_reachable(address.uri)
+        elif os.path.lexists(address.uri) and not os.path.isdir(address.uri):
+            raise StoreError(f"{address.uri} is a file, not a Milvus Lite store: Milvus Lite keeps a store in a "
+                             "folder of the name given (several files), so name another")
         try:
             self.client = MilvusClient(uri=address.uri, timeout=CONNECT_SECONDS * 2)
         except MilvusException as error:
             if address.lite and _locked(address.uri):
-                raise StoreError(f"the Milvus Lite file {address.uri} is open in another process (Milvus Lite "
+                raise StoreError(f"the Milvus Lite store {address.uri} is open in another process (Milvus Lite "
                                  "serves one process at a time: close it, or use a Milvus server)") from None
             raise StoreError(f"Milvus store {address}: {_one_line(error)}") from None
         if address.lite:
@@ -223,7 +226,7 @@ class MilvusStore:
         if owner not in (None, mine) and not take_over:
             raise StoreError(
                 f"the Milvus store {self.address} holds another index: give this one a store of its own (another "
-                "Milvus Lite file, or another collection prefix on the server), or make it this index's with "
+                "Milvus Lite folder, or another collection prefix on the server), or make it this index's with "
                 "`qabot index --store ...` (what the other index had there is replaced)")
         if owner != mine:
             with self._failing("claiming the store"):
@@ -353,7 +356,7 @@ class MilvusStore:
             raise StoreError(f"Milvus store {self.address}: {what} failed: {_one_line(error)}") from None
 
 
-# How many open stores of this process use each Milvus Lite file.
+# How many open stores of this process use each Milvus Lite folder.
 _LITE_USERS: Counter[str] = Counter()
 
 
