@@ -22,6 +22,8 @@ class Article:
     ``text`` is what citations count in: the file's own text, or for a web
     page the article extracted from it (which the index keeps), taken out
     only when asked for (a build asks only for the articles it rewrites).
+    ``unreadable`` says why a file is not text (not UTF-8, or binary): the
+    build skips it, and names it on every update until it is fixed.
     """
 
     name: str
@@ -29,6 +31,7 @@ class Article:
     sha256: str
     decoded: str | None = field(default=None, repr=False)  # a text file's text
     page: bytes | None = field(default=None, repr=False)  # a web page's bytes
+    unreadable: str | None = None
 
     @cached_property
     def text(self) -> str:
@@ -59,18 +62,28 @@ def article_paths(seeds: Path) -> list[Path]:
     return paths
 
 
-def decode_article(path: Path, data: bytes) -> str:
-    """The text of an article file, as ``Path.read_text(encoding="utf-8")`` gives it."""
+class NotTextError(ValueError):
+    """An article file's bytes are not UTF-8 text; the message says why."""
+
+
+def _decode(data: bytes) -> str:
     if b"\0" in data:
-        raise ArticleError(f"{path}: not a text file (it contains NUL bytes); remove it from seeds")
+        raise NotTextError("not a text file (it contains NUL bytes); save it as UTF-8 text, or remove it")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ArticleError(
-            f"{path}: not valid UTF-8 (byte {error.start}); save it as UTF-8 text"
-        ) from None
+        raise NotTextError(f"not valid UTF-8 (byte {error.start}); save it as UTF-8 text") from None
     # Universal newlines, exactly as read_text applies them.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_article(path: Path, data: bytes) -> str:
+    """The text of an article file, as ``Path.read_text(encoding="utf-8")`` gives it;
+    ArticleError naming ``path`` when it is not UTF-8 text."""
+    try:
+        return _decode(data)
+    except NotTextError as error:
+        raise ArticleError(f"{path}: {error}") from None
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -90,6 +103,9 @@ def page_article(path: Path, data: bytes) -> str:
 
 
 def read_articles(seeds: Path) -> list[Article]:
+    """Every article under ``seeds``, a text file decoded at once: one that
+    is not UTF-8 text comes back with ``unreadable`` set (the build skips
+    it), one that cannot be read at all is an ArticleError."""
     articles = []
     for path in article_paths(seeds):
         data = _read_bytes(path)
@@ -97,8 +113,11 @@ def read_articles(seeds: Path) -> list[Article]:
         digest = hashlib.sha256(data).hexdigest()
         if is_page(name):
             articles.append(Article(name, path, digest, page=data))
-        else:  # decoded at once: a file that is not text stops the build before anything is written
-            articles.append(Article(name, path, digest, decoded=decode_article(path, data)))
+            continue
+        try:
+            articles.append(Article(name, path, digest, decoded=_decode(data)))
+        except NotTextError as error:
+            articles.append(Article(name, path, digest, unreadable=str(error)))
     return articles
 
 

@@ -48,6 +48,30 @@ LIVE_SHARE = 0.75
 SCRATCH = "rows"
 
 
+# Why an article with no prose is left out.
+NO_PROSE = "it has no prose to answer from (empty, or only a title)"
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """An article the index leaves out, and why: it has no prose, or it is
+    not text at all (``unreadable``). Every update names it until it changes."""
+
+    name: str  # relative to the seeds folder, as the index records it
+    path: Path  # where it is, as the user named the folder
+    why: str
+    unreadable: bool = False
+
+    @classmethod
+    def of(cls, article: Article) -> "SkippedFile":
+        if article.unreadable:
+            return cls(article.name, article.path, article.unreadable, unreadable=True)
+        return cls(article.name, article.path, NO_PROSE)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.why}"
+
+
 @dataclass(frozen=True)
 class BuildReport:
     files: int
@@ -61,8 +85,10 @@ class BuildReport:
     # Texts the model embedded: passages, sentences and sentence windows
     # (``embedded`` counts passages only).
     texts_embedded: int = 0
-    # Articles left out for having no prose (empty, or only a title).
+    # Articles left out: no prose (empty, or only a title), or not text at
+    # all; their names, and each with where it is and why.
     skipped: tuple[str, ...] = ()
+    skipped_files: tuple[SkippedFile, ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -81,12 +107,15 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
     among them (the index keeps what its citations count in); each
     article's manifest entry (its rows among them; the segment is filled in
     by the caller); and ``{name: sha256}`` of the articles skipped for
-    having no prose."""
+    having no prose or not being text."""
     passages: list[Passage] = []
     sentences: list[Sentence] = []
     pages: dict[str, str] = {}
     files, skipped = {}, {}
     for article in articles:
+        if article.unreadable:
+            skipped[article.name] = article.sha256
+            continue
         chunked = chunk_article(article.text, markdown=article.name.lower().endswith(".md"))
         if not chunked.passages:
             skipped[article.name] = article.sha256
@@ -398,9 +427,11 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
                 if verify:
                     _load_current(folder, embedder)
                 skipped = tuple(manifest.get("skipped", {}))
+                skipped_files = _tell_skipped(articles, skipped, notice)
                 return BuildReport(len(articles) - len(skipped), manifest["counts"]["passages"],
                                    manifest["counts"]["sentences"], 0, manifest["counts"]["passages"], 0,
-                                   time.perf_counter() - began, changed=False, skipped=skipped)
+                                   time.perf_counter() - began, changed=False, skipped=skipped,
+                                   skipped_files=skipped_files)
             except IndexLoadError:
                 manifest = {}  # damaged inside: rebuild it all
         plan = plan_update(manifest, articles, force)
@@ -409,8 +440,7 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
         # Held only here: the segment writer lets go of them once written.
         records = NewRecords(*new_records)
         del new_records
-        for name in skipped if notice else ():
-            notice(f"skipped {name}: it has no prose to answer from (empty, or only a title)")
+        skipped_files = _tell_skipped(articles, skipped, notice)
         with ExitStack() as files_open:
             opened: list[RowFile] = []
             scratch = cache_folder(folder) / SCRATCH
@@ -440,8 +470,18 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
             files=len(articles) - len(skipped), passages=counts["passages"], sentences=counts["sentences"],
             embedded=embedded, reused=counts["passages"] - embedded,
             removed=removed.total(), seconds=time.perf_counter() - began, changed=True,
-            texts_embedded=texts_embedded, skipped=tuple(skipped),
+            texts_embedded=texts_embedded, skipped=tuple(skipped), skipped_files=skipped_files,
         )
+
+
+def _tell_skipped(articles: list[Article], names, notice: Callable[[str], None] | None) -> tuple[SkippedFile, ...]:
+    """The articles ``names`` left out of the index, each named to
+    ``notice`` with its folder and why (on every update, until it changes)."""
+    wanted = set(names)
+    skipped = tuple(SkippedFile.of(article) for article in articles if article.name in wanted)
+    for file in skipped if notice else ():
+        notice(f"skipped {file}")
+    return skipped
 
 
 def _write(folder: Path, manifest: dict, plan: Plan, records: NewRecords, files, skipped, vectors, embedder,

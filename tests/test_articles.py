@@ -82,11 +82,15 @@ def test_decode_article_matches_read_text(tmp_path):
     (b"Title\n\0\0binary", "NUL"),
     (b"Title\n\xff\xfe caf\xe9", "UTF-8"),
 ])
-def test_unreadable_articles_name_the_file(tmp_path, data, message):
+def test_unreadable_articles_are_read_as_such_and_name_the_file(tmp_path, data, message):
     seeds = write_seeds(tmp_path / "seeds", {"good.txt": "Fine text.", "bad.txt": data})
+    bad, good = read_articles(seeds)
+    assert (good.name, good.text, good.unreadable) == ("good.txt", "Fine text.", None)
+    assert bad.name == "bad.txt" and message in bad.unreadable and bad.text == ""
+    assert bad.sha256 == hashlib.sha256(data).hexdigest()
     with pytest.raises(ArticleError, match=message) as error:
-        read_articles(seeds)
-    assert "bad.txt" in str(error.value)
+        decode_article(seeds / "bad.txt", data)
+    assert str(error.value).startswith(f"{seeds / 'bad.txt'}: ")
 
 
 def test_read_articles_names_and_hashes(tmp_path):

@@ -198,11 +198,35 @@ def test_an_article_without_prose_still_builds(tmp_path):
     notices = []
     report = update_index(seeds, tmp_path / "index", HashingEmbedder(), notice=notices.append)
     assert (report.files, report.passages, report.sentences, report.skipped) == (0, 0, 0, ("furniture.txt",))
-    assert notices == ["skipped furniture.txt: it has no prose to answer from (empty, or only a title)"]
+    assert notices == [f"skipped {seeds / 'furniture.txt'}: it has no prose to answer from (empty, or only a title)"]
     index = Index.load(tmp_path / "index")
     assert index.passages == [] and index.file_titles == {}
-    again = update_index(seeds, tmp_path / "index", HashingEmbedder())
+    again = update_index(seeds, tmp_path / "index", HashingEmbedder(), notice=notices.append)
     assert not again.changed and again.skipped == ("furniture.txt",) and again.files == 0
+    assert notices[1:] == notices[:1]  # said on every update
+
+
+@pytest.mark.parametrize("content, why", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a text file (it contains NUL bytes)"),
+    ("Caf\u00e9 Notes\n\nThe caf\u00e9 opened today.\n".encode("latin-1"), "not valid UTF-8 (byte 3)"),
+])
+def test_an_unreadable_article_is_skipped_by_name_until_fixed(tmp_path, content, why):
+    """A file that is not UTF-8 text does not stop the build: the others are
+    indexed, and every update names it (with its folder) until it is fixed."""
+    seeds = write_seeds(tmp_path / "seeds", {"trains.txt": ARTICLES["trains.txt"], "news/bad.txt": content})
+    folder, notices = tmp_path / "index", []
+    report = update_index(seeds, folder, HashingEmbedder(), notice=notices.append)
+    assert report.changed and (report.files, report.skipped) == (1, ("news/bad.txt",))
+    assert notices == [f"skipped {seeds / 'news' / 'bad.txt'}: {why}; save it as UTF-8 text" + (
+        ", or remove it" if "NUL" in why else "")]
+    assert [(f.name, f.unreadable) for f in report.skipped_files] == [("news/bad.txt", True)]
+    assert Index.load(folder).file_titles == {"trains.txt": "Night Trains Return"}
+    again = update_index(seeds, folder, HashingEmbedder(), notice=notices.append)
+    assert not again.changed and again.skipped == ("news/bad.txt",) and notices[1:] == notices[:1]
+    (seeds / "news" / "bad.txt").write_text(article("Cafe Notes", "music"), encoding="utf-8")
+    fixed = update_index(seeds, folder, HashingEmbedder(), notice=notices.append)
+    assert fixed.changed and (fixed.files, fixed.skipped) == (2, ()) and len(notices) == 2
+    assert Index.load(folder).file_titles == {"news/bad.txt": "Cafe Notes", "trains.txt": "Night Trains Return"}
 
 
 def test_line_ending_change_reuses_every_vector(built):

@@ -116,7 +116,7 @@ def test_an_index_in_the_older_layout_is_rewritten_without_embedding(tmp_path):
                                                                           "What grows in the garden?")] == answers
 
 
-def test_an_older_index_that_cannot_be_rewritten_says_so(tmp_path):
+def test_an_older_index_that_cannot_be_rewritten_says_so(tmp_path, monkeypatch):
     import pytest
 
     from qabot.bot import Bot
@@ -127,9 +127,13 @@ def test_an_older_index_that_cannot_be_rewritten_says_so(tmp_path):
     update_index(seeds, folder, HashingEmbedder())
     _as_jsonl_layout(folder)
     notices = []
-    (seeds / "photo.txt").write_bytes(b"\x89PNG\x00\x00")
-    with pytest.raises(IndexLoadError, match="photo.txt.*rewritten once in the new layout"):
-        Bot.open(seeds, folder, HashingEmbedder(), notice=notices.append)
+
+    def refuse(folder):
+        raise PermissionError(13, "Permission denied", str(folder) + ".qabot-new-1")
+
+    with monkeypatch.context() as patch:  # the folder cannot be written
+        patch.setattr("qabot.build.new_folder", refuse)
+        with pytest.raises(IndexLoadError, match="Permission denied.*rewritten once in the new layout"):
+            Bot.open(seeds, folder, HashingEmbedder(), notice=notices.append)
     assert notices[0] == "the index is in an older layout; rewriting it once (nothing is re-embedded)"
-    (seeds / "photo.txt").unlink()
     assert Bot.open(seeds, folder, HashingEmbedder()).ask("When does the train leave?").question
