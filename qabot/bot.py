@@ -221,7 +221,8 @@ class Bot:
     def rebuild(self, force: bool = False, progress: BuildProgress | None = None,
                 verify: bool = False) -> BuildReport:
         """Update the index from the articles and swap it in for answering
-        (``verify``: check every index file's content first)."""
+        (``verify``: check every index file's content first). When that
+        fails, ``stale_because`` says why, and the old index still answers."""
         with self._rebuilding:
             store = self.store
 
@@ -232,7 +233,11 @@ class Bot:
             def switch():  # the store forgets what the old index used only after this
                 self._swap(_load(self.folder, self.embedder, store))
 
-            report = update_keeping_store(store, self.folder, update, progress, self.notice, switch=switch)
+            try:
+                report = update_keeping_store(store, self.folder, update, progress, self.notice, switch=switch)
+            except QabotError as error:  # the index in use is now behind the articles
+                self.stale_because = str(error)
+                raise
             self.last_build = report
             self.stale_because = None
         return report

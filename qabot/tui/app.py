@@ -57,6 +57,8 @@ DEFAULT_EXPORTS = Path("exports")
 HINT_LOADING = "Loading the index… you can already type a question."
 HINT_READY = ("Ask anything about {what}. Each answer quotes one sentence and cites its file and line; "
               "click an answer (or press ctrl+o) to read it in the article. F1 shows the keys.")
+HINT_NO_ARTICLES = ("There are no articles in {seeds} now: add .txt, .md or .html files there, and qabot "
+                    "indexes them as soon as they appear.")
 # Actions that act on the chat, so only while the chat is the screen shown.
 CHAT_ACTIONS = frozenset(c.action for c in COMMANDS) - {"help", "quit"} | {"scroll_transcript"}
 
@@ -214,8 +216,8 @@ class QabotApp(App):
         self.bot = message.bot
         self.conversation = self.bot.conversation()
         self.build_status.finish()
-        self.header.state = "stale" if self.bot.stale_because else "fresh"
-        self._show_heading()
+        self._show_index_state()
+        await self._tell_skipped(self.bot.last_build)
         if self.bot.stale_because:
             await self.transcript.add(NoticeCard(
                 f"Cannot update the index: {self.bot.stale_because}. The previous index answers; "
@@ -229,13 +231,34 @@ class QabotApp(App):
         self.loading = False
         self.load_error = message.message
         self.build_status.finish()
-        self.header.state = "unavailable"
+        self.header.state = "unavailable" if seeds_fingerprint(self.seeds) else "no-articles"
         self.transcript.set_hint("qabot cannot answer yet.")
         await self.transcript.add(NoticeCard(
             f"Cannot open the index: {message.message}. Fix this and press ctrl+r to try again "
             "(qabot also retries when the articles change).", "error",
         ))
         self._pump()
+
+    def _show_index_state(self) -> None:
+        """Say in the header (and the hint) what is true now: the seeds
+        folder holds no articles, or the index is fresh or stale, with the
+        titles of its articles."""
+        if not seeds_fingerprint(self.seeds):  # the index still holds articles that are gone
+            self.header.state = "no-articles"
+            self.heading = self.header.heading = ""
+            self.transcript.set_hint(HINT_NO_ARTICLES.format(seeds=repr(str(self.seeds))))
+            return
+        self.header.state = "stale" if self.bot.stale_because else "fresh"
+        self._show_heading()
+
+    async def _tell_skipped(self, report) -> None:
+        """Name the articles a build left out (``report``, a BuildReport or
+        None), and why: every build says it again until they are fixed."""
+        skipped = report.skipped_files if report is not None else ()
+        if not skipped:
+            return
+        lines = "\n".join(f"Skipped {file}." for file in skipped)
+        await self.transcript.add(NoticeCard(lines, "error" if any(f.unreadable for f in skipped) else "info"))
 
     def _show_heading(self) -> None:
         titles = self.bot.answerer.index.file_titles.values()
@@ -303,10 +326,10 @@ class QabotApp(App):
         if self._answering == ticket:
             self._answering = None
         if self.header.state == "updating" and not (self.rebuilding or self.loading):
-            # The question found the index damaged and the bot rebuilt it first.
+            # The question found the index damaged or behind, and the bot
+            # rebuilt it first (or tried to: the articles may be gone).
             self.build_status.finish()
-            self.header.state = "stale" if self.bot.stale_because else "fresh"
-            self._show_heading()  # the rebuilt index may hold other articles
+            self._show_index_state()  # the rebuilt index may hold other articles
         return self._cards.pop(ticket, None)
 
     # ----- citations -----
@@ -456,8 +479,8 @@ class QabotApp(App):
     async def on_rebuild_finished(self, message: RebuildFinished) -> None:
         self.rebuilding = False
         self.build_status.finish()
-        self.header.state = "fresh"
-        self._show_heading()
+        self._show_index_state()
+        await self._tell_skipped(message.report)
         if message.report.changed or message.manual:
             self.notify(build_summary(message.report), title="Index")
         if self._rebuild_again:
@@ -466,11 +489,13 @@ class QabotApp(App):
     async def on_rebuild_failed(self, message: RebuildFailed) -> None:
         self.rebuilding = False
         self.build_status.finish()
-        self.header.state = "stale"
-        await self.transcript.add(NoticeCard(
-            f"Cannot update the index: {message.message}. The previous index still answers; "
-            "fix the articles and qabot will try again (or press ctrl+r).", "error",
-        ))
+        self._show_index_state()
+        if self.header.state == "no-articles":
+            what = "Questions cannot be answered until there are articles; qabot indexes them as soon as they appear."
+        else:
+            self.header.state = "stale"
+            what = "The previous index still answers; fix the articles and qabot will try again (or press ctrl+r)."
+        await self.transcript.add(NoticeCard(f"Cannot update the index: {message.message}. {what}", "error"))
         if self._rebuild_again:
             self.start_rebuild(reason="The articles changed again; updating the index…", manual=False)
 

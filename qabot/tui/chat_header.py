@@ -17,6 +17,7 @@ STATES = {
     "updating": "index: updating…",
     "stale": "index: stale",
     "unavailable": "index: unavailable",
+    "no-articles": "no articles",
 }
 
 
@@ -44,7 +45,7 @@ class ChatHeader(Horizontal):
     }
     ChatHeader > #state.-fresh { color: $text-success; }
     ChatHeader > #state.-loading, ChatHeader > #state.-updating { color: $text-accent; }
-    ChatHeader > #state.-stale { color: $text-warning; }
+    ChatHeader > #state.-stale, ChatHeader > #state.-no-articles { color: $text-warning; }
     ChatHeader > #state.-unavailable { color: $text-error; }
     """
 

@@ -20,9 +20,10 @@ from qabot.tui.question_card import QuestionCard
 from qabot.tui.question_input import QuestionInput
 
 from .conftest import SIZE, GatedEmbedder, ask, screen_text, settle, wait_for
-from .seeds import INJECTION, VOLCANO, write_seeds
+from .seeds import INJECTION, LIBRARY, VOLCANO, write_seeds
 
 ERUPTED = "The Kelda volcano in northern Iceland erupted on Tuesday morning"
+VOLCANO_TITLE = "Mount Kelda Erupts After Two Quiet Centuries"
 
 
 def cards(app, kind):
@@ -464,17 +465,68 @@ async def test_markup_in_a_question_shows_literally(new_app):
         assert app.is_running
 
 
-async def test_no_articles_is_a_readable_message(workdir, new_app):
+async def test_no_articles_is_a_readable_message_and_adding_one_recovers(workdir, new_app):
     (workdir / "empty").mkdir()
-    app = new_app(Path("empty"))
+    app = new_app(Path("empty"), watch_interval=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.query_one(ChatHeader).state == "unavailable"
+        assert app.query_one(ChatHeader).state == "no-articles"
+        assert "no articles" in screen_text(app).splitlines()[0]
         notice = cards(app, NoticeCard)[-1]
         assert notice.kind == "error" and "no articles in 'empty'" in notice.message
         await ask(pilot, "Anyone there?")
         assert "Cannot answer: no articles" in cards(app, NoticeCard)[-1].message
         assert "Traceback" not in screen_text(app)
+        write_seeds(workdir / "empty", {"volcano.txt": VOLCANO})
+        await wait_for(pilot, lambda: app.ready, what="the retry once an article is there")
+        await settle(pilot)
+        assert cards(app, NoticeCard)[-1].message == "The index is ready now: ask away."
+        assert (app.query_one(ChatHeader).state, app.query_one(ChatHeader).heading) == ("fresh", VOLCANO_TITLE)
+        await ask(pilot, "When did the Kelda volcano erupt?")
+        assert last_answer(app).view.citation == "empty/volcano.txt:3"
+
+
+async def test_the_header_says_no_articles_when_a_question_finds_the_last_one_gone(workdir, new_app):
+    """The last article moved out while the window is open (not watching):
+    the question says there are no articles, and so does the header, not
+    "fresh" with the title of the article that is gone."""
+    write_seeds(workdir / "one", {"volcano.txt": VOLCANO})
+    app = new_app(Path("one"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = app.query_one(ChatHeader)
+        assert (header.state, header.heading) == ("fresh", VOLCANO_TITLE)
+        (workdir / "one" / "volcano.txt").rename(workdir / "volcano.txt")
+        await ask(pilot, "When did the Kelda volcano erupt?")
+        assert "no articles in 'one'" in cards(app, NoticeCard)[-1].message
+        assert (header.state, header.heading) == ("no-articles", "")
+        text = screen_text(app)
+        top = text.splitlines()[0]
+        assert "no articles" in top and "fresh" not in top
+        assert VOLCANO_TITLE not in text
+
+
+async def test_the_header_follows_the_last_article_going_and_coming_back(workdir, new_app):
+    write_seeds(workdir / "one", {"volcano.txt": VOLCANO})
+    app = new_app(Path("one"), watch_interval=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = app.query_one(ChatHeader)
+        (workdir / "one" / "volcano.txt").rename(workdir / "volcano.txt")
+        await wait_for(pilot, lambda: header.state == "no-articles", what="the header to say no articles")
+        await settle(pilot)
+        assert header.heading == "" and VOLCANO_TITLE not in screen_text(app)
+        notice = cards(app, NoticeCard)[-1]
+        assert "no articles in 'one'" in notice.message and "still answers" not in notice.message
+        await ask(pilot, "When did the Kelda volcano erupt?")
+        assert "no articles in 'one'" in cards(app, NoticeCard)[-1].message
+        assert header.state == "no-articles"
+        (workdir / "volcano.txt").rename(workdir / "one" / "volcano.txt")
+        await wait_for(pilot, lambda: header.state == "fresh", what="the article to be back")
+        await settle(pilot)
+        assert header.heading == VOLCANO_TITLE
+        await ask(pilot, "When did the Kelda volcano erupt?")
+        assert last_answer(app).view.citation == "one/volcano.txt:3"
 
 
 async def test_a_missing_seeds_folder_is_a_readable_message(new_app):
@@ -484,27 +536,36 @@ async def test_a_missing_seeds_folder_is_a_readable_message(new_app):
         assert "seeds folder 'nowhere' not found" in cards(app, NoticeCard)[-1].message
 
 
-async def test_an_unreadable_article_is_a_readable_message_and_fixing_it_recovers(workdir, new_app):
-    bad = workdir / "bad"
-    bad.mkdir()
-    (bad / "broken.txt").write_bytes(b"Title\n\n\xff\xfe not utf-8 at all, sadly for everyone.\n")
+async def test_an_unreadable_article_is_skipped_by_name_and_indexed_once_fixed(workdir, new_app):
+    write_seeds(workdir / "bad", {"volcano.txt": VOLCANO})
+    (workdir / "bad" / "broken.txt").write_bytes(LIBRARY.encode("utf-8") + "Caf\u00e9 note.\n".encode("latin-1"))
     app = new_app(Path("bad"), watch_interval=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "not valid UTF-8" in cards(app, NoticeCard)[-1].message
-        (bad / "broken.txt").write_text(VOLCANO)
-        await wait_for(pilot, lambda: app.ready, what="the retry after the fix")
-        await settle(pilot)
-        assert cards(app, NoticeCard)[-1].message == "The index is ready now: ask away."
+        header = app.query_one(ChatHeader)
+        assert (header.state, header.heading) == ("fresh", VOLCANO_TITLE)
+        notice = cards(app, NoticeCard)[-1]
+        assert notice.kind == "error"
+        assert notice.message.startswith("Skipped bad/broken.txt: not valid UTF-8 (byte ")
         await ask(pilot, "When did the Kelda volcano erupt?")
-        assert last_answer(app).view.citation == "bad/broken.txt:3"
+        assert last_answer(app).view.citation == "bad/volcano.txt:3"
+        (workdir / "bad" / "broken.txt").write_text(LIBRARY, encoding="utf-8")
+        await wait_for(pilot, lambda: header.heading == "2 articles", what="the fixed article")
+        await settle(pilot)
+        await ask(pilot, "Who paid for the garden?")
+        assert last_answer(app).view.citation == "bad/broken.txt:5"
+        assert not any("Skipped" in card.message for card in cards(app, NoticeCard)[1:])
 
 
-async def test_a_failed_rebuild_keeps_the_old_index(new_app, workdir):
+async def test_a_failed_rebuild_keeps_the_old_index(new_app, workdir, monkeypatch):
+    def refuse(folder):
+        raise PermissionError(13, "Permission denied", str(folder) + ".qabot-new-1")
+
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        (workdir / "seeds" / "broken.txt").write_bytes(b"\xff\xfe")
+        monkeypatch.setattr("qabot.build.new_folder", refuse)
+        write_seeds(workdir / "seeds", {"harbour.txt": INJECTION})
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.query_one(ChatHeader).state == "stale"
