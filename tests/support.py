@@ -1,22 +1,59 @@
-"""Helpers shared by the core tests: paths, a counting embedder, article
-writers and a way to run the command line as a subprocess."""
+"""Helpers shared by the core tests: paths (the shipped article and index as
+committed, never the working tree's), a counting embedder, article writers
+and a way to run the command line as a subprocess."""
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import io
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
 from qabot.embedder import HashingEmbedder
 
 REPO = Path(__file__).resolve().parent.parent
-SHIPPED_SEEDS = REPO / "seeds"
-SHIPPED_INDEX = REPO / "embeddings"
-SHIPPED_ARTICLE = SHIPPED_SEEDS / "iran-missiles-iraq-bases.txt"
+SHIPPED_NAME = "iran-missiles-iraq-bases.txt"
 SHARED = REPO.parent / "shared"
+
+
+def _committed_copy() -> Path:
+    """A folder holding ``seeds/`` and ``embeddings/`` as the project commits
+    them (git HEAD), made once per test run and removed after it.
+
+    Tests never read the working tree's ``seeds/`` or ``embeddings/``:
+    whoever follows "Adding articles" changes both, and the tests mean the
+    shipped article and its committed index. Outside a git checkout, the
+    working tree's copy of the shipped article (and index) stands in.
+    """
+    root = Path(tempfile.mkdtemp(prefix="qabot-shipped-"))
+    atexit.register(shutil.rmtree, root, True)
+    try:
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", "HEAD", "seeds", "embeddings"],
+                                 capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        (root / "seeds").mkdir()
+        shutil.copy(REPO / "seeds" / SHIPPED_NAME, root / "seeds" / SHIPPED_NAME)
+        shutil.copytree(REPO / "embeddings", root / "embeddings")
+        return root
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+            tar.extractall(root, filter="data")
+        else:
+            tar.extractall(root)
+    return root
+
+
+_COMMITTED = _committed_copy()
+SHIPPED_SEEDS = _COMMITTED / "seeds"  # the committed seeds/ (read-only by convention: copy it to change it)
+SHIPPED_INDEX = _COMMITTED / "embeddings"
+SHIPPED_ARTICLE = SHIPPED_SEEDS / SHIPPED_NAME
 
 
 def committed_counts() -> dict[str, int]:

@@ -22,7 +22,7 @@ import pytest
 
 from qabot.evaluation.datasets import load_question_set
 from qabot.evaluation.runner import run_eval
-from support import REPO, SHIPPED_INDEX, SHIPPED_SEEDS
+from support import REPO, SHIPPED_ARTICLE, SHIPPED_INDEX, SHIPPED_SEEDS
 
 EVALS = REPO / "evals"
 SEED_SET = EVALS / "seed.jsonl"
@@ -71,7 +71,7 @@ def with_extra_articles(tmp_path_factory, real_model):
 
 
 def test_question_sets_are_well_formed():
-    article = (REPO / "seeds" / "iran-missiles-iraq-bases.txt").read_text(encoding="utf-8")
+    article = SHIPPED_ARTICLE.read_text(encoding="utf-8")
     seed = load_question_set(SEED_SET).cases
     answerable = [c for c in seed if c.answerable]
     assert len(answerable) >= 80 and sum(not c.answerable for c in seed) >= 10
