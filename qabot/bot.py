@@ -21,6 +21,7 @@ from qabot.errors import (
 from qabot.fast_encoder import onnx_folder
 from qabot.index import Index, check_file_sizes, read_manifest
 from qabot.pages.extract import is_page
+from qabot.reader.model import start_loading
 from qabot.storage import readable_folder, refuse_non_folder
 from qabot.stores import StoreAddress, open_store, update_keeping_store
 
@@ -153,6 +154,7 @@ class Bot:
         questions search the Milvus store there (kept in step with the
         index; StoreError when it cannot be used)."""
         embedder = embedder or BundledModel()
+        start_loading()  # the reader loads while the index does
         opened = open_store(store, embedder.dimension) if store is not None else None
         try:
             index, report, stale_because = load_fresh_index(seeds, folder, embedder, notice, progress, opened)
