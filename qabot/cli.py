@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from qabot.errors import UsageError
+from qabot.wording import UNSURE_BELOW
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 # What `--ray` with no address stands for: a Ray instance started here.
@@ -28,15 +29,22 @@ With no command, opens the chat window."""
 
 
 # The options every command takes, before or after the command name, and
-# their defaults; `--exports` belongs to the chat window.
+# their defaults; `--exports` belongs to the chat window, `--min-confidence`
+# to the commands that answer (the chat window, ask and eval).
 COMMON_OPTIONS = ("seeds", "index", "store")
 CHAT_OPTIONS = ("exports",)
-DEFAULTS = {"seeds": Path("seeds"), "index": Path("embeddings"), "store": None, "exports": Path("exports")}
+ANSWER_OPTIONS = ("min_confidence",)
+DEFAULTS = {"seeds": Path("seeds"), "index": Path("embeddings"), "store": None, "exports": Path("exports"),
+            "min_confidence": None}
+# The commands an option that not every command takes belongs to (None: the
+# chat window opened with no command name).
+TAKEN_BY = {"exports": (None, "chat"), "min_confidence": (None, "chat", "ask", "eval")}
 BEFORE, AFTER = "before", "after"
 
 
 def _option_settings() -> dict[str, dict]:
     """What argparse needs of each common option, its default aside."""
+    from qabot.evaluation.command import share
     from qabot.stores import STORE_HELP
 
     return {
@@ -45,6 +53,10 @@ def _option_settings() -> dict[str, dict]:
         "store": dict(metavar="STORE", help=STORE_HELP),
         "exports": dict(type=Path, metavar="DIR",
                         help="folder the chat window saves conversations into (default: exports)"),
+        "min_confidence": dict(type=share, metavar="X",
+                               help="decline, saying why, an answer whose confidence is below X (0 to 1; "
+                                    f"default: answer at any confidence, and call an answer below "
+                                    f"{UNSURE_BELOW:.0%}% unsure: the article may not say)"),
     }
 
 
@@ -56,30 +68,46 @@ def common_options(place: str, names: tuple[str, ...] = COMMON_OPTIONS) -> argpa
     options = argparse.ArgumentParser(add_help=False)
     settings = _option_settings()
     for name in names:
-        options.add_argument(f"--{name}", dest=f"{place}_{name}", default=argparse.SUPPRESS, **settings[name])
+        options.add_argument(_flag(name), dest=f"{place}_{name}", default=argparse.SUPPRESS, **settings[name])
     return options
+
+
+def _flag(name: str) -> str:
+    """``--min-confidence`` for ``min_confidence``."""
+    return "--" + name.replace("_", "-")
 
 
 def resolve_options(args: argparse.Namespace) -> argparse.Namespace:
     """Give ``args`` each common option once, as ``args.<name>``: the value
     given before or after the command name, else the default. UsageError
-    when both places give one."""
+    when both places give one, or when one given before the command name
+    is not the command's."""
     for name, default in DEFAULTS.items():
         given = {place: vars(args).pop(f"{place}_{name}") for place in (BEFORE, AFTER)
                  if f"{place}_{name}" in vars(args)}
         if len(given) == 2:
-            raise UsageError(f"--{name} given twice, before the command name ({given[BEFORE]}) and after "
+            raise UsageError(f"{_flag(name)} given twice, before the command name ({given[BEFORE]}) and after "
                              f"it ({given[AFTER]}): give it once")
+        if given and args.command not in TAKEN_BY.get(name, (args.command,)):
+            raise UsageError(f"{_flag(name)} is for {_takers(name)}; qabot {args.command} does not take it")
         setattr(args, name, given.get(BEFORE, given.get(AFTER, default)))
     return args
+
+
+def _takers(name: str) -> str:
+    """``the chat window, qabot ask and qabot eval``: who takes option ``name``."""
+    takers = ["the chat window"]
+    takers += [f"qabot {command}" for command in TAKEN_BY[name] if command not in (None, "chat")]
+    return takers[0] if len(takers) == 1 else ", ".join(takers[:-1]) + " and " + takers[-1]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qabot", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="--seeds, --index and --store (and --exports, for the chat window) go before or\n"
-               "after the command name, once.",
-        parents=[common_options(BEFORE, COMMON_OPTIONS + CHAT_OPTIONS)],
+        epilog="--seeds, --index and --store (and --exports, for the chat window, and\n"
+               "--min-confidence, for the chat window, ask and eval) go before or after the\n"
+               "command name, once.",
+        parents=[common_options(BEFORE, COMMON_OPTIONS + CHAT_OPTIONS + ANSWER_OPTIONS)],
     )
     from qabot import __version__
 
@@ -89,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("chat", help="open the chat window (the default)",
                         description="Open the chat window over the articles.",
-                        parents=[common_options(AFTER, COMMON_OPTIONS + CHAT_OPTIONS)])
+                        parents=[common_options(AFTER, COMMON_OPTIONS + CHAT_OPTIONS + ANSWER_OPTIONS)])
 
     index = commands.add_parser(
         "index", help="build or update the index", parents=[common],
@@ -109,13 +137,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_add_command(commands, common)
 
+    answering = common_options(AFTER, COMMON_OPTIONS + ANSWER_OPTIONS)
     ask = commands.add_parser(
-        "ask", help="answer questions", parents=[common],
+        "ask", help="answer questions", parents=[answering],
         description="Answer QUESTION, or with none, each line of standard input in turn (lines end "
                     "at a line feed only); on a terminal, each line as it is typed, after a prompt.",
         epilog="JSON: one object per input line: question, answer (null when the articles do not "
-               "say), abstained, confidence, truncated, source {file, title, line, start, end, "
-               "extracted} and passages [{text, score, file, line, start, end, extracted}]; a refusal adds "
+               f"say), short_answer, abstained, unsure (the confidence is below {UNSURE_BELOW:.0%}: the "
+               "article may not say, and the sentence is only the closest), confidence, truncated, "
+               "source {file, title, line, start, end, extracted} and passages [{text, score, file, line, start, end, extracted}]; a refusal adds "
                "reason and not_mentioned; a line that is not a question gets {question, error} and "
                "the exit code is 2. Every quote is checked against its article before it is shown. "
                "For a web page (.html, .htm; extracted: true) line and offsets count in the text "
@@ -128,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from qabot.evaluation.command import add_eval_command
 
-    add_eval_command(commands, common)
+    add_eval_command(commands, answering)
     return parser
 
 
@@ -158,7 +188,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in (None, "chat"):
         from qabot.tui.app import run_chat
 
-        return run_chat(args.seeds, args.index, args.exports, store=args.store)
+        return run_chat(args.seeds, args.index, args.exports, store=args.store, min_confidence=args.min_confidence)
     if args.command == "index":
         return cmd_index(args)
     if args.command == "ask":
@@ -343,6 +373,7 @@ def _open_bot(args: argparse.Namespace):
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from qabot.answering import declined_below
     from qabot.errors import BadQuestionError, QabotError
     from qabot.render import answer_json, answer_text
 
@@ -374,7 +405,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 bot = _open_bot(args)
                 asker = bot.conversation() if args.chat else bot
             try:
-                answer = asker.ask(question, k=args.k)
+                answer = declined_below(asker.ask(question, k=args.k), args.min_confidence)
             except QabotError as error:  # this question only: the others are still answered
                 _bad_question(question, str(error), args.json)
                 status = EXIT_USAGE

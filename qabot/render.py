@@ -10,7 +10,7 @@ from __future__ import annotations
 from qabot.answering import Answer
 from qabot.pages.extract import is_page
 from qabot.printable import one_line, preview, printable, unwrapped
-from qabot.wording import confidence_label, not_answered
+from qabot.wording import confidence_label, not_answered, unsure_of
 
 REFUSAL = not_answered()
 
@@ -28,6 +28,7 @@ def answer_json(answer: Answer) -> dict:
         "answer": answer.text,
         "short_answer": {"text": short.text, "start": short.start, "end": short.end} if short else None,
         "abstained": answer.abstained,
+        "unsure": answer.unsure,
         "confidence": round(answer.confidence, 4),
         "truncated": answer.truncated,
         **({"reason": answer.reason, "not_mentioned": list(answer.missing)} if answer.abstained else {}),
@@ -54,16 +55,25 @@ def short_answer_line(answer: Answer) -> str | None:
     return one_line(answer.short_answer.text) or None
 
 
+def answer_lines(answer: Answer) -> list[str]:
+    """The ``A:`` line (and the sentence under it): the short answer when
+    there is one, else the sentence; for an unsure answer, the closest
+    sentence, never given as the answer."""
+    sentence = one_line(answer.text or "")
+    if answer.unsure:
+        return [f"A: {unsure_of(sentence)}"]
+    short = short_answer_line(answer)
+    return [f"A: {short}", f"   sentence: {sentence}"] if short else [f"A: {sentence}"]
+
+
 def answer_text(answer: Answer) -> str:
     """A readable answer: the short answer when there is one, then the
     sentence, citation, confidence and passage."""
     lines = [f"Q: {one_line(answer.question)}"]
     if answer.citation:
         c = answer.citation
-        short = short_answer_line(answer)
-        sentence = one_line(answer.text or "")
         lines += [
-            *([f"A: {short}", f"   sentence: {sentence}"] if short else [f"A: {sentence}"]),
+            *answer_lines(answer),
             f"   source: {citation_text(c.file, c.line, c.start, c.end)} · {one_line(c.title)}",
             f"   {confidence_label(answer.confidence)}",
             "   passage:",

@@ -6,9 +6,19 @@ from __future__ import annotations
 
 import math
 
-# Confidence from which an answer counts as "high" or "medium".
-HIGH_CONFIDENCE = 0.85
-MEDIUM_CONFIDENCE = 0.65
+# Where the words about confidence change, read off the judge's held-out
+# reliability table (evals/judge-card.md, "Calibration on the v2-style
+# file"; the README's "How sure an answer is" says why):
+# - below UNSURE_BELOW the share right falls below one half (0.4-0.5: 46%
+#   right), so an answer there is wrong more often than not: it is shown
+#   as unsure ("The article may not say; the closest sentence is ...") and
+#   called low confidence;
+# - from HIGH_CONFIDENCE on, at least about 85 in 100 are right (0.8-0.9:
+#   85%, 0.9-1.0: 95%): high; in between (0.5-0.6: 52% right, 0.7-0.8:
+#   76%): medium.
+UNSURE_BELOW = 0.5
+HIGH_CONFIDENCE = 0.8
+MEDIUM_CONFIDENCE = UNSURE_BELOW
 
 
 def the_articles_do_not(several: bool) -> str:
@@ -34,6 +44,7 @@ def percent(confidence: float) -> str:
 
 
 def confidence_level(confidence: float) -> str:
+    """``high``, ``medium`` or ``low`` (low is unsure: below UNSURE_BELOW)."""
     if confidence >= HIGH_CONFIDENCE:
         return "high"
     if confidence >= MEDIUM_CONFIDENCE:
@@ -44,6 +55,28 @@ def confidence_level(confidence: float) -> str:
 def confidence_label(confidence: float) -> str:
     """``high confidence, 97%``."""
     return f"{confidence_level(confidence)} confidence, {percent(confidence)}"
+
+
+def is_unsure(confidence: float) -> bool:
+    """True when an answer at ``confidence`` is wrong more often than right."""
+    return confidence < UNSURE_BELOW
+
+
+# What an unsure answer says before its sentence (or before "highlighted
+# below", on the chat window's card).
+UNSURE = "The article may not say; the closest sentence is"
+
+
+def unsure_of(sentence: str) -> str:
+    """``The article may not say; the closest sentence is “...”``."""
+    return f"{UNSURE} “{sentence}”"
+
+
+def below_minimum(confidence: float, minimum: float) -> str:
+    """Why an answer below the asked-for ``minimum`` is declined:
+    ``The closest sentence has 23% confidence, below the 50% asked for.``"""
+    return (f"The closest sentence has {percent(confidence)} confidence, below the "
+            f"{minimum * 100:g}% asked for.")
 
 
 def plural(count: int, word: str) -> str:

@@ -33,8 +33,9 @@ def is_int(value) -> bool:
 def check_contract(obj: dict, k: int = 3) -> None:
     """Keys and types of one `qabot ask --json` object, exactly."""
     refusal = ["reason", "not_mentioned"] if obj.get("abstained") else []
-    assert list(obj) == ["question", "answer", "short_answer", "abstained", "confidence", "truncated", *refusal,
-                         "source", "passages"]
+    assert list(obj) == ["question", "answer", "short_answer", "abstained", "unsure", "confidence", "truncated",
+                         *refusal, "source", "passages"]
+    assert obj["unsure"] is (not obj["abstained"] and obj["confidence"] < 0.5)
     assert isinstance(obj["truncated"], bool)
     if obj["abstained"]:
         assert isinstance(obj["reason"], str) and obj["reason"]

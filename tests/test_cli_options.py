@@ -41,7 +41,7 @@ def ran(monkeypatch):
             return 0
         return run
 
-    def chat(seeds, index, exports, store=None):
+    def chat(seeds, index, exports, store=None, min_confidence=None):
         seen["chat"] = {"seeds": seeds, "index": index, "store": store, "exports": exports}
         return 0
 

@@ -57,8 +57,8 @@ def test_json_has_the_short_answer_right_after_the_answer(short: Answer):
 
 def test_json_short_answer_is_null_without_one(answer: Answer):
     obj = answer_json(answer)
-    assert list(obj) == ["question", "answer", "short_answer", "abstained", "confidence", "truncated", "source",
-                         "passages"]
+    assert list(obj) == ["question", "answer", "short_answer", "abstained", "unsure", "confidence", "truncated",
+                         "source", "passages"]
     assert obj["short_answer"] is None
 
 

@@ -3,9 +3,10 @@ with its reason."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qabot.records import Passage, Sentence
+from qabot.wording import below_minimum, is_unsure
 
 
 @dataclass(frozen=True)
@@ -62,5 +63,23 @@ class Answer:
         return self.sentence is None
 
     @property
+    def unsure(self) -> bool:
+        """An answer more likely wrong than right (its confidence is below
+        qabot.wording.UNSURE_BELOW): shown as the closest sentence, not as
+        the answer. False for a refusal."""
+        return not self.abstained and is_unsure(self.confidence)
+
+    @property
     def text(self) -> str | None:
         return self.sentence.text if self.sentence else None
+
+
+def declined_below(answer: Answer, minimum: float | None) -> Answer:
+    """``answer`` declined when its confidence is below ``minimum`` (what
+    ``--min-confidence`` asks for), its reason saying so; the confidence and
+    the passages stay. An answer at or above ``minimum``, a refusal, or no
+    ``minimum`` (None) pass unchanged."""
+    if minimum is None or answer.abstained or answer.confidence >= minimum:
+        return answer
+    return replace(answer, sentence=None, passage=None, citation=None, short_answer=None, missing=(),
+                   reason=below_minimum(answer.confidence, minimum))

@@ -22,7 +22,8 @@ README."""
 
 def add_eval_command(commands, common: argparse.ArgumentParser) -> None:
     """Add `qabot eval` to ``commands``; ``common`` is the parent parser of the
-    options every command takes."""
+    options it shares with other commands (--seeds, --index, --store,
+    --min-confidence)."""
     parser = commands.add_parser("eval", help="score the bot on a question set",
                                  description=DESCRIPTION,
                                  formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
@@ -78,8 +79,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         model = BundledModel()
         model.attach_fast_path(onnx_folder(args.index))  # questions of every article, fast
-        report = run_eval(questions, args.seeds, args.index, model,
-                          mode=args.mode, on_result=on_result, notice=stderr_notice, store=args.store)
+        report = run_eval(questions, args.seeds, args.index, model, mode=args.mode, on_result=on_result,
+                          notice=stderr_notice, store=args.store, min_confidence=args.min_confidence)
     report["file"] = str(args.file)
     print(json.dumps(report) if args.json else table(report))
     status = 0

@@ -61,6 +61,7 @@ def table(report: dict) -> str:
     """The report as aligned rows for a terminal."""
     rows = [
         ("file", report.get("file")), ("format", report["format"]), ("mode", report["mode"]),
+        *((("min confidence", report["min_confidence"]),) if report.get("min_confidence") is not None else ()),
         ("questions", report["questions"]), ("answerable", report["answerable"]),
         ("unanswerable", report["unanswerable"]), ("answer@1", report["answer_at_1"]),
         ("short answer EM", report["exact_match"]), ("short answer F1", report["f1"]),

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from qabot.answering import Answer, Weights
+from qabot.answering import Answer, Weights, declined_below
 from qabot.bot import Bot, Notice
 from qabot.embedder import Embedder
 from qabot.errors import StoreError
@@ -44,13 +44,14 @@ def short_answer_scores(answer: Answer, case: Case) -> tuple[float | None, float
     return exact_match(shown, case.answers), token_f1(shown, case.answers)
 
 
-def score_case(bot: Bot, case: Case) -> tuple[Answer, Outcome]:
-    """Ask ``case`` (all its turns, as one conversation) and judge the last answer."""
+def score_case(bot: Bot, case: Case, min_confidence: float | None = None) -> tuple[Answer, Outcome]:
+    """Ask ``case`` (all its turns, as one conversation) and judge the last
+    answer, declined when its confidence is below ``min_confidence``."""
     conversation = bot.conversation()
     for turn in case.turns[:-1]:
         conversation.ask(turn, k=PASSAGES_SCORED)
     began = time.perf_counter()
-    answer = conversation.ask(case.question, k=PASSAGES_SCORED)
+    answer = declined_below(conversation.ask(case.question, k=PASSAGES_SCORED), min_confidence)
     latency = (time.perf_counter() - began) * 1000
     em, f1 = short_answer_scores(answer, case)
     outcome = Outcome(
@@ -68,11 +69,12 @@ def score_case(bot: Bot, case: Case) -> tuple[Answer, Outcome]:
     return answer, outcome
 
 
-def _ask_all(bot: Bot, cases: list[Case], on_result: OnResult | None) -> list[Outcome]:
+def _ask_all(bot: Bot, cases: list[Case], on_result: OnResult | None,
+             min_confidence: float | None) -> list[Outcome]:
     bot.embedder.encode(["warm up"])  # latency is measured warm: load the model first
     outcomes = []
     for case in cases:
-        answer, outcome = score_case(bot, case)
+        answer, outcome = score_case(bot, case, min_confidence)
         outcomes.append(outcome)
         if on_result:
             on_result(case, answer, outcome)
@@ -89,10 +91,12 @@ def run_eval(
     on_result: OnResult | None = None,
     notice: Notice | None = None,
     store: StoreAddress | None = None,
+    min_confidence: float | None = None,
 ) -> dict:
     """Metrics for ``questions``. SQuAD articles each get a temporary index;
     JSON Lines questions are asked of ``seeds`` through ``index`` (and
-    ``store``, a Milvus store, when given)."""
+    ``store``, a Milvus store, when given). Answers below
+    ``min_confidence`` are declined, as `--min-confidence` declines them."""
     began = time.perf_counter()
     if questions.documents and store is not None:
         raise StoreError("SQuAD files are scored on a temporary index per article, never in a store: "
@@ -100,7 +104,7 @@ def run_eval(
     if not questions.documents:
         bot = Bot.open(seeds, index, embedder, notice=notice, mode=mode, weights=weights, store=store)
         try:
-            outcomes = _ask_all(bot, questions.cases, on_result)
+            outcomes = _ask_all(bot, questions.cases, on_result, min_confidence)
         finally:
             bot.close()
     else:
@@ -113,7 +117,8 @@ def run_eval(
                 bot = Bot.open(doc_seeds, Path(scratch) / doc_id / "index", embedder,
                                mode=mode, weights=weights)
                 cases = [c for c in questions.cases if c.document == doc_id]
-                outcomes += _ask_all(bot, cases, on_result)
+                outcomes += _ask_all(bot, cases, on_result, min_confidence)
     report = summarize(outcomes)
-    report.update(mode=mode, format=questions.format, seconds=round(time.perf_counter() - began, 1))
+    report.update(mode=mode, format=questions.format, min_confidence=min_confidence,
+                  seconds=round(time.perf_counter() - began, 1))
     return report

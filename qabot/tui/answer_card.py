@@ -1,7 +1,8 @@
 """An answer: the passage with the answering sentence highlighted (and the
 short answer marked inside it, when there is one), its citation and
 confidence, and the other passages folded away. A refusal reads differently
-and still offers the closest passages."""
+and still offers the closest passages; an unsure answer says first that the
+article may not say, and that the highlighted sentence is only the closest."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.widgets import Collapsible, Static
 from qabot.tui.citation_link import CitationLink
 from qabot.tui.messages import OpenArticle
 from qabot.tui.passage_item import PassageItem
-from qabot.tui.presenting import AnswerView
+from qabot.tui.presenting import UNSURE_HEADING, AnswerView
 from qabot.tui.styled import assembled, literal, passage_with_answer
 
 
@@ -26,7 +27,7 @@ class AnswerCard(Vertical, can_focus=True):
         padding: 0 1;
         border-left: thick $success;
     }
-    AnswerCard.-refused {
+    AnswerCard.-refused, AnswerCard.-unsure {
         border-left: thick $warning;
     }
     AnswerCard:focus {
@@ -36,7 +37,7 @@ class AnswerCard(Vertical, can_focus=True):
     AnswerCard > #passage {
         padding: 0 0 0 0;
     }
-    AnswerCard > #refusal {
+    AnswerCard > #refusal, AnswerCard > #unsure {
         color: $text-warning;
         text-style: bold;
     }
@@ -67,7 +68,7 @@ class AnswerCard(Vertical, can_focus=True):
     BINDINGS = [Binding("enter", "open", "Open")]
 
     def __init__(self, view: AnswerView) -> None:
-        super().__init__(classes="card -refused" if view.refused else "card")
+        super().__init__(classes="card -refused" if view.refused else "card -unsure" if view.unsure else "card")
         self.view = view
 
     def compose(self) -> ComposeResult:
@@ -79,6 +80,8 @@ class AnswerCard(Vertical, can_focus=True):
         if view.refused:  # no gauge: the reason says it all
             yield Static(assembled("✗ ", view.headline), id="refusal")
         else:
+            if view.unsure:  # the closest sentence, not given as the answer
+                yield Static(assembled("? ", UNSURE_HEADING), id="unsure")
             yield Static(passage_with_answer(view.passage_text, view.highlight, view.short_highlight), id="passage")
             with Horizontal(id="meta"):
                 yield CitationLink(view.target, view.citation, view.title or "")

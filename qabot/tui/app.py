@@ -78,9 +78,10 @@ class QabotApp(App):
 
     def __init__(self, seeds: Path, index: Path, embedder: "Embedder | None" = None,
                  watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS,
-                 store: "StoreAddress | None" = None) -> None:
+                 store: "StoreAddress | None" = None, min_confidence: float | None = None) -> None:
         super().__init__()
         self.store = store
+        self.min_confidence = min_confidence
         self.exports = Path(exports)
         self.seeds = Path(seeds)
         self.index_folder = Path(index)
@@ -296,8 +297,10 @@ class QabotApp(App):
 
     @work(thread=True, group="answer", exit_on_error=False)
     def answer_question(self, ticket: int, question: str, conversation: "Conversation") -> None:
+        from qabot.answering.answer import declined_below
+
         try:
-            answer = conversation.ask(question)
+            answer = declined_below(conversation.ask(question), self.min_confidence)
         except Exception as error:
             self.post_message(AnswerFailed(ticket, error_text(error)))
         else:
@@ -512,7 +515,7 @@ def _free_path(folder: Path, stamp: str) -> Path:
 
 def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
              watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS,
-             store: "StoreAddress | None" = None) -> QabotApp:
+             store: "StoreAddress | None" = None, min_confidence: float | None = None) -> QabotApp:
     """The chat app over ``seeds`` and ``index``, as the CLI and the tests build it.
 
     Args:
@@ -522,14 +525,15 @@ def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
         watch_interval: seconds between looks for changed articles; 0 never looks.
         exports: folder the conversation is saved into (ctrl+s).
         store: a Milvus store questions search (see qabot.stores), or None.
+        min_confidence: answers below this confidence are declined, saying why; None declines none.
     """
     return QabotApp(Path(seeds), Path(index), embedder=embedder, watch_interval=watch_interval,
-                    exports=exports, store=store)
+                    exports=exports, store=store, min_confidence=min_confidence)
 
 
 def run_chat(seeds: Path, index: Path, exports: Path = DEFAULT_EXPORTS,
-             store: "StoreAddress | None" = None) -> int:
+             store: "StoreAddress | None" = None, min_confidence: float | None = None) -> int:
     """Run the chat in the terminal; the exit code."""
-    app = make_app(seeds, index, exports=exports, store=store)
+    app = make_app(seeds, index, exports=exports, store=store, min_confidence=min_confidence)
     run_without_waiting(app)
     return app.return_code or 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from qabot.printable import one_line, preview, printable
-from qabot.wording import confidence_label, confidence_level, not_answered, percent, plural
+from qabot.wording import UNSURE, confidence_label, confidence_level, not_answered, percent, plural, unsure_of
 
 if TYPE_CHECKING:  # only for annotations: importing the library pulls in numpy
     from qabot.answering import Answer, ScoredPassage, ShortAnswer
@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # only for annotations: importing the library pulls in numpy
 
 # The wording and the terminal-safe text are the library's own, shared with the CLI.
 REFUSAL = not_answered()
+# What an unsure answer's card says above its passage.
+UNSURE_HEADING = f"{UNSURE} highlighted below."
 METER_CELLS = 5
 
 
@@ -106,6 +108,9 @@ class AnswerView:
     # The short answer inside the highlighted sentence (offsets into
     # ``passage_text``); None when there is none.
     short_highlight: tuple[int, int] | None = None
+    # The answer is more likely wrong than right: the sentence is shown as
+    # the closest one, not as the answer.
+    unsure: bool = False
 
     @property
     def confidence_label(self) -> str:
@@ -159,7 +164,9 @@ def passage_view(scored: "ScoredPassage") -> PassageView:
 def present(answer: "Answer") -> AnswerView:
     """Decide what to show for ``answer``: the passage with the answering
     sentence highlighted, its citation and confidence, and the other
-    passages; for a refusal, the refusal and the closest passages."""
+    passages; for a refusal, the refusal and the closest passages. An
+    unsure answer's sentence is the closest one: its short answer is not
+    marked."""
     question = one_line(answer.question)
     if answer.abstained or answer.passage is None or answer.citation is None:
         others = tuple(passage_view(s) for s in answer.passages)
@@ -168,12 +175,14 @@ def present(answer: "Answer") -> AnswerView:
     sentence, passage, cited, short = answer.sentence, answer.passage, answer.citation, answer.short_answer
     label = citation_label(cited.file, cited.line)
     highlight = relative_span(passage.start, passage.text, sentence.start, sentence.end, sentence.text)
+    if answer.unsure:  # the closest sentence, not the answer: no words are marked as answering
+        short = None
     inside = short_span(sentence.start, sentence.text, short.start, short.end, short.text) if short else None
     others = tuple(passage_view(s) for s in answer.passages if s.passage.id != passage.id)
     return AnswerView(
         question, False, sentence.text, passage.text, highlight, label, cited.title,
         answer.confidence, others, passage_target(passage, label, sentence, short if inside else None),
-        _shifted(inside, highlight),
+        _shifted(inside, highlight), answer.unsure,
     )
 
 
@@ -181,7 +190,8 @@ def copy_text(view: AnswerView) -> str:
     """What "copy the last answer" puts on the clipboard."""
     if view.refused:
         return f"Q: {view.question}\nA: {view.headline}\n"
-    return f"{one_line(view.headline)}\n— {view.citation} ({one_line(view.title or '')})\n"
+    said = unsure_of(one_line(view.headline)) if view.unsure else one_line(view.headline)
+    return f"{said}\n— {view.citation} ({one_line(view.title or '')})\n"
 
 
 def _quoted(text: str) -> str:
@@ -199,6 +209,8 @@ def _markdown_answer(view: AnswerView) -> list[str]:
         return lines
     target = view.target
     span = f", characters {target.sentence_start}-{target.sentence_end}" if target else ""
+    if view.unsure:
+        lines += [f"*{UNSURE}:*", ""]
     lines += [
         _quoted(view.headline), "",
         f"Source: `{view.citation}`{span}: *{one_line(view.title or '')}* ({view.confidence_label})", "",

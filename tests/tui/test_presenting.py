@@ -90,7 +90,8 @@ def test_relative_span_falls_back_to_the_text_then_gives_up():
 
 @pytest.mark.parametrize("confidence, level, meter, label", [
     (0.97, "high", "●●●●●", "high confidence, 97%"), (0.85, "high", "●●●●○", "high confidence, 85%"),
-    (0.7, "medium", "●●●●○", "medium confidence, 70%"), (0.55, "low", "●●●○○", "low confidence, 55%"),
+    (0.7, "medium", "●●●●○", "medium confidence, 70%"), (0.55, "medium", "●●●○○", "medium confidence, 55%"),
+    (0.45, "low", "●●○○○", "low confidence, 45%"),
     (0.04, "low", "○○○○○", "low confidence, 4%"), (1.0, "high", "●●●●●", "high confidence, 100%"),
     (0.997, "high", "●●●●●", "high confidence, 99%"),
 ])

@@ -26,6 +26,9 @@ SCRIPT = {
         "The airport authority said flights would resume once the wind carried the ash away from "
         "the main routes.", 0.88),
     "Quantum chromodynamics lattice gauge?": (None, 0.03),
+    "How hot is the lava?": (
+        "Dr. Anna Sigurdardottir, the chief volcanologist, said the lava flow was moving slowly to the east.",
+        0.22),
 }
 
 
@@ -66,6 +69,11 @@ def test_an_answer(snap_compare, workdir, new_app):
 def test_a_refusal(snap_compare, workdir, new_app):
     app = one_article_app(workdir, new_app)
     assert snap_compare(app, terminal_size=SIZE, run_before=steady("Quantum chromodynamics lattice gauge?"))
+
+
+def test_an_unsure_answer(snap_compare, workdir, new_app):
+    app = one_article_app(workdir, new_app)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady("How hot is the lava?"))
 
 
 def test_help(snap_compare, workdir, new_app):
