@@ -373,7 +373,7 @@ def _open_bot(args: argparse.Namespace):
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from qabot.answering import declined_below
+    from qabot.answering import MAX_QUESTION_CHARS, declined_below
     from qabot.errors import BadQuestionError, QabotError
     from qabot.render import answer_json, answer_text
 
@@ -411,7 +411,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 status = EXIT_USAGE
                 continue
             if answer.truncated:
-                stderr_notice(f"the question was cut to its first {len(answer.question)} characters")
+                stderr_notice(f"the question was cut after its first {MAX_QUESTION_CHARS:,} characters")
             print(json.dumps(answer_json(answer)) if args.json else answer_text(answer), flush=True)
     finally:
         if bot is not None:
