@@ -17,8 +17,8 @@ all), then the share declined of each kind of question, held-out. Models:
 - ``mlp-H``: one hidden layer of H units (L2 0.01, early stopping).
 
 CPU only, seeded; about 25 minutes on 2 cores with the rows measured. It
-writes nothing into the repository; the README ("Tried and not shipped")
-holds the figures of its run.
+writes nothing into the repository; docs/experiments.md ("More flexible
+ranking and judge models") holds the figures of its run.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ Ask every question of FILE and score the answers against the gold ones.
 FILE is the project's JSON Lines ({"question", "answers"}, {"question",
 "answerable": false}, {"turns", "answers"}), answered against --seeds and
 --index, or SQuAD v1.1 / v2.0 JSON, where each article gets an index of its
-own and is_impossible questions must be refused. Metrics are defined in the
-README."""
+own and is_impossible questions must be refused. Metrics are defined in
+docs/evaluation.md."""
 
 
 def add_eval_command(commands, common: argparse.ArgumentParser) -> None:

@@ -48,5 +48,5 @@ def copied_message(places: list[str]) -> str:
     """What the user is told after a copy."""
     if not places:
         return ("Sent the last answer to the terminal's clipboard (OSC 52); if nothing pastes, "
-                "your terminal does not allow it: install xclip, wl-copy or pbcopy.")
+                "your terminal does not allow it: install wl-copy, xclip, xsel or pbcopy.")
     return "Copied the last answer and its citation to " + " and ".join(places) + "."

@@ -24,7 +24,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+o", "open_source", "Source", "Open the last source",
             "Open the article at the last answer's citation."),
     Command("ctrl+y", "copy_answer", "Copy", "Copy the last answer",
-            "Copy the last answer and its citation: to the clipboard through wl-copy, xclip or pbcopy "
+            "Copy the last answer and its citation: to the clipboard through wl-copy, xclip, xsel or pbcopy "
             "where installed, to tmux's paste buffer inside tmux, and through the terminal (OSC 52)."),
     Command("ctrl+s", "export", "Export", "Export the conversation",
             "Save the conversation with its citations as Markdown in the exports folder "

@@ -136,6 +136,8 @@ def test_copy_goes_to_the_tools_installed(tmp_path, monkeypatch):
     assert (tmp_path / "pasted").read_text() == "the answer"
     assert copy_with_tools("the answer", {}) == []  # no display: xclip does not apply
     assert "OSC 52" in copied_message([]) and "xclip" in copied_message([])
+    # every tool the copy tries is named where the user is told what to install
+    assert all(name in copied_message([]) for name in ("wl-copy", "xclip", "xsel", "pbcopy"))
     assert copied_message(["tmux's paste buffer"]).endswith("to tmux's paste buffer.")
 
 
@@ -146,3 +148,8 @@ def test_an_article_of_one_huge_line_is_not_laid_out_whole():
     low, high = window_around(text, 1_000_000, 1_000_010, reach=20_000)
     assert high - low <= 2 * 20_000 + 10
     assert window_around("short line\nand another", 3, 5) == (0, len("short line\nand another"))
+
+
+def test_the_help_names_the_clipboard_tools_the_readme_lists():
+    copy = next(c for c in COMMANDS if c.action == "copy_answer")
+    assert all(name in copy.help for name in ("wl-copy", "xclip", "xsel", "pbcopy"))
