@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qabot.answering.answerer import chosen_place
 from qabot.answering.judge import reader_features
 from qabot.evaluation.metrics import exact_match, token_f1
 from qabot.reader.spans import Reading, Span, short_range
@@ -44,11 +45,9 @@ class Asked:
         return text[found[0]:found[1]] if found else text[center[0]:center[1]]
 
     def choice(self, reads: int, weight: float) -> int:
-        read = min(reads, len(self.readings))
-        if not read:
-            return 0
-        found = np.array([r.center_margin for r in self.readings[:read]])
-        return int(np.argmax(self.scores[:read] + weight * found))
+        """The place chosen when the reader reads ``reads`` sentences, as the
+        answerer chooses it."""
+        return chosen_place(self.scores, self.readings[:reads], weight)
 
 
 def _span(values) -> Span | None:

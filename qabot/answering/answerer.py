@@ -100,13 +100,7 @@ class Answerer:
         return windows, self.reader.read(question, windows)
 
     def choose(self, scores: np.ndarray, readings: list[Reading]) -> int:
-        """The place (in the ranking) of the sentence chosen among those read:
-        the ranking's score with the reader's finding (its best span in the
-        sentence over "no answer") added."""
-        if not readings:
-            return 0
-        found = np.array([r.center_margin for r in readings])
-        return int(np.argmax(scores[:len(readings)] + self.weights.reader_ranking * found))
+        return chosen_place(scores, readings, self.weights.reader_ranking)
 
     @property
     def several_articles(self) -> bool:
@@ -218,6 +212,16 @@ class Answerer:
         passages = self.index.passages
         return [ScoredPassage(passages[i], self.display_path(passages[i].file), float(score))
                 for i, score in zip(scores.ids[best], scores.values[best])]
+
+
+def chosen_place(scores: np.ndarray, readings: list[Reading], weight: float) -> int:
+    """The place (in the ranking) of the sentence chosen among those read:
+    the ranking's score with the reader's finding (its best span in the
+    sentence over "no answer") added with ``weight``."""
+    if not readings:
+        return 0
+    found = np.array([r.center_margin for r in readings])
+    return int(np.argmax(scores[:len(readings)] + weight * found))
 
 
 def short_answer(window: Window, reading: Reading) -> ShortAnswer | None:
