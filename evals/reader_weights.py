@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "evals"))
 
 from qabot.reader.model import HASH_FILE, MODEL_FILE, OnnxReader  # noqa: E402
-from qabot.reader.tokens import encode, load_tokenizer  # noqa: E402
+from qabot.reader.tokens import bundled_tokenizer, encode  # noqa: E402
 
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 
@@ -71,7 +71,7 @@ def trained_model(parts: Path):
 def export_onnx(model, path: Path) -> None:
     import torch
 
-    tokenizer = load_tokenizer(bundled_dir())
+    tokenizer = bundled_tokenizer()
     # Two rows of different lengths, so that the padding mask is part of the graph.
     sample = encode(tokenizer, [("Who fired?", "Iran fired missiles at two bases early on Wednesday."),
                                 ("Where?", "At Al-Asad.")])

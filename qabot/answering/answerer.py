@@ -27,7 +27,7 @@ import numpy as np
 from qabot.answering.answer import Answer, Citation, ScoredPassage, ShortAnswer
 from qabot.answering.candidates import DENSE_HITS, MODES, Hits, LexicalHits, dense_hits, first_stage, lexical_hits, top
 from qabot.answering.features import Evidence, SentenceTerms, candidate_features, term_statistics
-from qabot.answering.judge import Judge, judge_features, load_judge, reader_features
+from qabot.answering.judge import Judge, chosen_features, load_judge, reader_features
 from qabot.answering.missing import MissingTerms
 from qabot.answering.question import clean_question, cleaned_question
 from qabot.answering.weights import Weights
@@ -37,7 +37,7 @@ from qabot.lexical import terms
 from qabot.quotes import ArticleTexts
 from qabot.reader.model import OnnxReader, shipped_reader
 from qabot.reader.spans import Reading, short_range
-from qabot.reader.tokens import token_counter
+from qabot.reader.tokens import bundled_tokenizer, token_counter
 from qabot.reader.windows import Window, window_around
 from qabot.wording import not_answered, not_mentioned
 
@@ -86,7 +86,7 @@ class Answerer:
 
     @cached_property
     def _count_tokens(self):
-        return token_counter(self.reader.tokenizer)
+        return token_counter(bundled_tokenizer())
 
     def window(self, sentence: int) -> Window:
         """What the reader reads for ``sentence``: it and its neighbours."""
@@ -155,8 +155,7 @@ class Answerer:
         """The judge's evidence about the sentence at ``place`` in the ranking
         (measured as if it were first), with the reader's ``readings`` of the
         best-ranked sentences."""
-        order = np.r_[place, np.delete(np.arange(len(ranked)), place)]
-        words = judge_features(evidence, ranked[order], scores[order], self.known)
+        words = chosen_features(evidence, ranked, scores, place, self.known)
         return np.r_[words, reader_features(readings, place)]
 
     def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:

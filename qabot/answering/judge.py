@@ -107,6 +107,14 @@ def judge_features(evidence: Evidence, ranked: np.ndarray, scores: np.ndarray, k
     return np.r_[row, np.asarray(extra, dtype=np.float64)]
 
 
+def chosen_features(evidence: Evidence, ranked: np.ndarray, scores: np.ndarray, place: int,
+                    known: SentenceTerms) -> np.ndarray:
+    """:func:`judge_features` of the sentence at ``place`` in the ranking,
+    measured as if it were first (the others after it, in order)."""
+    order = np.r_[place, np.delete(np.arange(len(ranked)), place)]
+    return judge_features(evidence, ranked[order], scores[order], known)
+
+
 def reader_features(readings, place: int) -> np.ndarray:
     """:data:`READER_FEATURES` of the reader's ``readings`` (of the best-ranked
     sentences, in order) when the sentence at ``place`` is chosen."""

@@ -38,7 +38,7 @@ class Weights:
     # Second stage: one weight per name in FEATURES.
     ranking: tuple[float, ...] = field(default_factory=_stored_ranking)
     # The reader reads this many of the best-ranked sentences; its finding
-    # (see answerer.reading_score) joins their scores with this weight.
+    # (see answerer.chosen_place) joins their scores with this weight.
     reader_reads: int = int(_STORED["reader"]["reads"])
     reader_ranking: float = float(_STORED["reader"]["ranking"])
     # Decline when the judge's chance is below this; None: when the judge's

