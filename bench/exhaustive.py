@@ -11,7 +11,7 @@ searched through its HNSW graph, which is approximate. Each generated
 question is answered with every vector search exhaustive (the reference),
 then with the graph exploring as many candidates as the rows it returns
 (the rule before session 9) and twice as many (the rule now,
-``qabot.vectors.search_effort``). Printed for each: how many questions get
+``qabot.index.vectors.search_effort``). Printed for each: how many questions get
 the same answer (the same sentence, or a refusal both times) as in the
 exhaustive run. (bench/scale.py times questions and measures the graph's
 recall; this measures what recall does to answers.)
@@ -26,12 +26,13 @@ import sys
 from pathlib import Path
 
 import synthetic
-from qabot import vectors
 from store import ExactSearch
+
 from qabot.answering import Answerer
-from qabot.embedder import BundledModel
-from qabot.fast_encoder import onnx_folder
-from qabot.index import Index
+from qabot.embedding.embedder import BundledModel
+from qabot.embedding.fast_encoder import onnx_folder
+from qabot.index import vectors
+from qabot.index.loaded import Index
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = {
@@ -65,9 +66,7 @@ def main() -> None:
     model.attach_fast_path(onnx_folder(folder))
     embedder = model
     if args.vectors == "stand-in":
-        from scale import StandInVectors
-
-        embedder = StandInVectors(model)
+        embedder = synthetic.StandInVectors(model)
     answerer = Answerer(Index.load(folder), embedder, seeds)
     questions = synthetic.questions(random.Random(3), args.questions, articles, 0)
     answers(answerer, questions[:10])  # warm-up

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from qabot.bot import Bot
-from qabot.build import update_index
-from qabot.embedder import BundledModel
+from qabot.embedding.embedder import BundledModel
+from qabot.index.build import update_index
 
 ROOT = Path(__file__).resolve().parent.parent
 

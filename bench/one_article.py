@@ -33,11 +33,11 @@ BUILD_CHILD = """
 import json, sys, time
 sys.path.insert(0, sys.argv[3])
 from pathlib import Path
-import scale
-from qabot.build import update_index
-from qabot.embedder import BundledModel
+import synthetic
+from qabot.index.build import update_index
+from qabot.embedding.embedder import BundledModel
 began = time.perf_counter()
-report = update_index(Path(sys.argv[1]), Path(sys.argv[2]), scale.StandInVectors(BundledModel()))
+report = update_index(Path(sys.argv[1]), Path(sys.argv[2]), synthetic.StandInVectors(BundledModel()))
 status = open("/proc/self/status").read()
 print(json.dumps({"seconds": time.perf_counter() - began, "changed": report.changed,
                   "passages": report.passages, "sentences": report.sentences,
@@ -53,7 +53,7 @@ CHAT_CHILD = """
 import asyncio, json, sys, time
 began = time.perf_counter()
 from pathlib import Path
-from qabot.embedder import BundledModel
+from qabot.embedding.embedder import BundledModel
 from qabot.tui.app import QabotApp
 
 class UnderIndexName:

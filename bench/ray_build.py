@@ -29,10 +29,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import synthetic  # noqa: E402
-from qabot.build import update_index  # noqa: E402
-from qabot.embedder import BundledModel  # noqa: E402
-from qabot.index import Index  # noqa: E402
-from qabot.ray_embedder import RayEmbedder  # noqa: E402
+
+from qabot.embedding.embedder import BundledModel  # noqa: E402
+from qabot.embedding.ray_embedder import RayEmbedder  # noqa: E402
+from qabot.index.build import update_index  # noqa: E402
+from qabot.index.loaded import Index  # noqa: E402
 
 
 def build(seeds: Path, folder: Path, embedder) -> tuple[float, int]:

@@ -86,16 +86,17 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-
 import store as store_bench
 import synthetic
 from latency import TimedEmbedder
+
 from qabot.answering import Answerer
 from qabot.answering.candidates import DENSE_HITS
-from qabot.build import update_index
-from qabot.embedder import BundledModel
-from qabot.fast_encoder import onnx_folder
-from qabot.index import Index, embedding_texts
+from qabot.embedding.embedder import BundledModel
+from qabot.embedding.fast_encoder import onnx_folder
+from qabot.index.build import update_index
+from qabot.index.loaded import Index, check_file_hashes, embedding_texts, read_manifest
+from qabot.index.segments import SEGMENTS, checked_at_load
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 0
@@ -109,8 +110,8 @@ import json, resource, sys, time
 from pathlib import Path
 began = time.perf_counter()
 from qabot.answering import Answerer
-from qabot.embedder import BundledModel
-from qabot.index import Index
+from qabot.embedding.embedder import BundledModel
+from qabot.index.loaded import Index
 imported = time.perf_counter()
 Answerer(Index.load(Path(sys.argv[1])), BundledModel(), Path(sys.argv[2]))
 done = time.perf_counter()
@@ -133,8 +134,8 @@ import json, sys, time
 began = time.perf_counter()
 from pathlib import Path
 from qabot.answering import Answerer
-from qabot.embedder import BundledModel
-from qabot.index import Index
+from qabot.embedding.embedder import BundledModel
+from qabot.index.loaded import Index
 model = BundledModel()
 assert model.attach_fast_path(Path(sys.argv[3]))
 answer = Answerer(Index.load(Path(sys.argv[1])), model, Path(sys.argv[2])).ask(sys.argv[4])
@@ -185,53 +186,6 @@ class ProgressLine:
     def close(self) -> None:
         if self.total:
             print(file=sys.stderr, flush=True)
-
-
-class StandInVectors:
-    """Vectors made from the model's vectors of words, in place of the
-    model's vectors of whole texts (see --vectors).
-
-    Each distinct word is embedded by the model once; a text's vector is the
-    normalised sum of its words' vectors. Like the model's own mean pooling,
-    texts on one topic cluster together, so approximate search meets the
-    kind of data it will meet for real, at a small part of the cost. The
-    model still encodes every small call, so that its time is counted.
-    """
-
-    name = "bench-stand-in-word-vectors"
-    model_calls_up_to = 64
-
-    def __init__(self, model: BundledModel) -> None:
-        self.model = model
-        self.dimension = model.dimension
-        self.word_rows: dict[str, int] = {}
-        self.word_vectors = np.zeros((0, model.dimension), dtype=np.float32)
-
-    def _rows(self, tokens: list[str]) -> list[int]:
-        return [self.word_rows.setdefault(token, len(self.word_rows)) for token in tokens]
-
-    def encode(self, texts, progress=None):
-        from scipy.sparse import csr_matrix
-
-        from qabot.lexical import words
-
-        texts = list(texts)
-        if len(texts) <= self.model_calls_up_to:
-            self.model.encode(texts)
-        known = len(self.word_rows)
-        rows = [self._rows(words(text) or ["."]) for text in texts]
-        if len(self.word_rows) > known:
-            fresh = list(self.word_rows)[known:]
-            self.word_vectors = np.vstack([self.word_vectors, self.model.encode(fresh)])
-        counts = csr_matrix((np.ones(sum(map(len, rows)), dtype=np.float32),
-                             np.concatenate([np.asarray(r, dtype=np.int64) for r in rows]) if rows else [],
-                             np.r_[0, np.cumsum([len(r) for r in rows])]),
-                            shape=(len(texts), len(self.word_rows)))
-        vectors = np.asarray(counts @ self.word_vectors, dtype=np.float32)
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        if progress and texts:
-            progress(len(texts))
-        return vectors
 
 
 def timed_build(seeds: Path, folder: Path, model: BundledModel) -> float:
@@ -339,9 +293,6 @@ def content_checks(folder: Path) -> dict:
     """What checking the files' content hashes costs: the term counts and
     article lists (checked at every load, inside the load time above) and
     every file (checked when a build verifies the index)."""
-    from qabot.index import check_file_hashes, read_manifest
-    from qabot.segments import SEGMENTS, checked_at_load
-
     manifest = read_manifest(folder)
     if "file_hashes" not in manifest:
         return {}
@@ -375,7 +326,7 @@ def query_latency(model: BundledModel, index: Index, seeds: Path, asked: list[st
     the ranking) for other questions (``ranked``), so that what the answers
     cached about their sentences does not speed the second figure up."""
     say(f"5. {len(asked)} + {len(ranked)} questions ({encoder}) ...")
-    if isinstance(model, StandInVectors):
+    if isinstance(model, synthetic.StandInVectors):
         model.encode(asked + ranked)  # its word vectors, once, outside the timing
     embedder = TimedEmbedder(model)
     answerer = Answerer(index, embedder, seeds)
@@ -550,7 +501,7 @@ def main() -> None:
 
     model = BundledModel()
     model.encode(["warm up the model"] * 64)
-    embedder = model if args.vectors == "model" else StandInVectors(model)
+    embedder = model if args.vectors == "model" else synthetic.StandInVectors(model)
     folder = work / ("index" if args.vectors == "model" else "index-stand-in")
     results = {"vectors": args.vectors,
                "build_vs_model": build_vs_model(model, seeds, min(args.sample, args.articles))}

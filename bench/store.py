@@ -39,13 +39,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 import synthetic
+
 from qabot.answering import Answerer
-from qabot.embedder import BundledModel
-from qabot.fast_encoder import onnx_folder
-from qabot.index import Index
-from qabot.stores import open_store, parse_store, sync_store
+from qabot.embedding.embedder import BundledModel
+from qabot.embedding.fast_encoder import onnx_folder
+from qabot.index.loaded import Index
+from qabot.index.update import sync_store
+from qabot.stores import open_store, parse_store
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 10
@@ -57,8 +58,8 @@ import json, sys, time
 began = time.perf_counter()
 from pathlib import Path
 from qabot.answering import Answerer
-from qabot.embedder import BundledModel
-from qabot.index import Index
+from qabot.embedding.embedder import BundledModel
+from qabot.index.loaded import Index
 from qabot.stores import open_store, parse_store
 model = BundledModel()
 assert model.attach_fast_path(Path(sys.argv[3]))
@@ -209,9 +210,7 @@ def main() -> None:
     questions = synthetic.questions(random.Random(2), args.questions, articles, 0)
     embedder = model
     if args.vectors == "stand-in":
-        from scale import StandInVectors  # scale.py imports this module at its top
-
-        embedder = StandInVectors(model)
+        embedder = synthetic.StandInVectors(model)
         embedder.encode(questions)  # its word vectors, once, outside the timing
     results = store_figures(embedder, folder, seeds, args.store, questions)
     print(json.dumps(results) if args.json else table(results))

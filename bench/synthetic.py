@@ -24,6 +24,12 @@ from dataclasses import asdict, dataclass
 from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
+
+from qabot.articles.chunking import chunk_article
+from qabot.embedding.embedder import BundledModel
+from qabot.index.lexical import words
+
 DEFAULT_ARTICLES = 3000
 # Paragraphs per article and sentences per paragraph; with these, qabot's
 # chunker makes about 33 passages per article (100,000 for 3,000 articles).
@@ -329,8 +335,6 @@ def modify_article(path: Path, rng: random.Random) -> int:
 
 def measure(folder: Path, limit: int = 200) -> dict:
     """What qabot's chunker makes of up to ``limit`` articles in ``folder``."""
-    from qabot.chunking import chunk_article
-
     passages, sentences, sizes, kept, total = [], [], [], 0, 0
     for path in sorted(folder.glob("article-*.txt"))[:limit]:
         text = path.read_text(encoding="utf-8")
@@ -367,3 +371,48 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+class StandInVectors:
+    """Vectors made from the model's vectors of words, in place of the
+    model's vectors of whole texts (see --vectors).
+
+    Each distinct word is embedded by the model once; a text's vector is the
+    normalised sum of its words' vectors. Like the model's own mean pooling,
+    texts on one topic cluster together, so approximate search meets the
+    kind of data it will meet for real, at a small part of the cost. The
+    model still encodes every small call, so that its time is counted.
+    """
+
+    name = "bench-stand-in-word-vectors"
+    model_calls_up_to = 64
+
+    def __init__(self, model: BundledModel) -> None:
+        self.model = model
+        self.dimension = model.dimension
+        self.word_rows: dict[str, int] = {}
+        self.word_vectors = np.zeros((0, model.dimension), dtype=np.float32)
+
+    def _rows(self, tokens: list[str]) -> list[int]:
+        return [self.word_rows.setdefault(token, len(self.word_rows)) for token in tokens]
+
+    def encode(self, texts, progress=None):
+        from scipy.sparse import csr_matrix
+
+        texts = list(texts)
+        if len(texts) <= self.model_calls_up_to:
+            self.model.encode(texts)
+        known = len(self.word_rows)
+        rows = [self._rows(words(text) or ["."]) for text in texts]
+        if len(self.word_rows) > known:
+            fresh = list(self.word_rows)[known:]
+            self.word_vectors = np.vstack([self.word_vectors, self.model.encode(fresh)])
+        counts = csr_matrix((np.ones(sum(map(len, rows)), dtype=np.float32),
+                             np.concatenate([np.asarray(r, dtype=np.int64) for r in rows]) if rows else [],
+                             np.r_[0, np.cumsum([len(r) for r in rows])]),
+                            shape=(len(texts), len(self.word_rows)))
+        vectors = np.asarray(counts @ self.word_vectors, dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        if progress and texts:
+            progress(len(texts))
+        return vectors

@@ -18,7 +18,7 @@ import json
 import time
 from pathlib import Path
 
-from qabot.chunking import chunk_article
+from qabot.articles.chunking import chunk_article
 
 PAGES = Path(__file__).resolve().parent.parent / "tests" / "pages"
 

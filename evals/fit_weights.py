@@ -24,7 +24,7 @@ import numpy as np
 from qabot.answering import FEATURES, Answerer
 from qabot.answering.weights import WEIGHTS_FILE
 from qabot.bot import Bot
-from qabot.embedder import BundledModel
+from qabot.embedding.embedder import BundledModel
 from qabot.evaluation.datasets import load_question_set
 from qabot.evaluation.metrics import holds_answer
 

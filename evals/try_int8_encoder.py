@@ -37,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "evals"))
 
 import train_judge  # noqa: E402
-from qabot import fast_encoder  # noqa: E402
-from qabot.embedder import BundledModel  # noqa: E402
+
+from qabot.embedding import fast_encoder  # noqa: E402
+from qabot.embedding.embedder import BundledModel  # noqa: E402
 from qabot.evaluation.metrics import holds_answer  # noqa: E402
 
 

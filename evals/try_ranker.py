@@ -57,7 +57,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import fit_weights  # noqa: E402
+
 from qabot.answering import FEATURES  # noqa: E402
+from qabot.embedding.embedder import BundledModel  # noqa: E402
 
 FOLDS = 4
 INNER_FOLDS = 3
@@ -109,8 +111,6 @@ def measured_rows(source: Path, cache: Path, work: Path) -> tuple[list, list]:
     path = work / "ranker-rows.npz"
     if path.exists():
         return load_rows(path, source)
-    from qabot.embedder import BundledModel
-
     embedder = BundledModel()
     squad = fit_weights.measure_squad(source, cache, embedder, 4)
     with mock.patch.object(fit_weights, "ROOT", own_set_copy(work)):

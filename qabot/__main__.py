@@ -1,5 +1,5 @@
 """`python -m qabot` runs the command line."""
 
-from qabot.cli import main
+from qabot.cli.main import main
 
 raise SystemExit(main())

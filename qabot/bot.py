@@ -11,19 +11,25 @@ from pathlib import Path
 from typing import Callable
 
 from qabot.answering import Answer, Answerer, Weights
-from qabot.articles import article_paths, decode_article
-from qabot.build import BuildProgress, BuildReport, is_current_layout, is_fresh, update_index
+from qabot.articles.files import article_paths, decode_article
+from qabot.articles.pages.extract import is_page
 from qabot.conversation import Conversation
-from qabot.embedder import BundledModel, Embedder
+from qabot.embedding.embedder import BundledModel, Embedder
+from qabot.embedding.fast_encoder import onnx_folder
 from qabot.errors import (
-    ArticleError, IndexLoadError, IndexWriteError, QabotError, QuoteMismatchError, StoreOutOfStepError,
+    ArticleError,
+    IndexLoadError,
+    IndexWriteError,
+    QabotError,
+    QuoteMismatchError,
+    StoreOutOfStepError,
 )
-from qabot.fast_encoder import onnx_folder
-from qabot.index import Index, check_file_sizes, read_manifest
-from qabot.pages.extract import is_page
+from qabot.index.build import BuildProgress, BuildReport, is_current_layout, is_fresh
+from qabot.index.loaded import Index, check_file_sizes, read_manifest
+from qabot.index.storage import readable_folder, refuse_non_folder
+from qabot.index.update import IndexUpdate
 from qabot.reader.model import start_loading
-from qabot.storage import readable_folder, refuse_non_folder
-from qabot.stores import StoreAddress, open_store, update_keeping_store
+from qabot.stores import StoreAddress, open_store
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_INDEX = Path("embeddings")
@@ -66,32 +72,30 @@ def load_fresh_index(
     segments there before the new index replaces the old, and the store is
     brought in step with the index before it is searched. ``use(index)``,
     when given, puts the index to use before the store lets go of rows the
-    old one searched.
+    old one searched (the steps of :mod:`qabot.index.update`).
     """
-    found = []
-
-    def update(before_switch=None):
-        found.append(_fresh_index(seeds, folder, embedder, notice, progress, store, before_switch))
-        return found[0][1]  # the build report, None when no build ran
-
-    def switch():
-        if use is not None:
-            use(found[0][0])
-
-    update_keeping_store(store, folder, update, progress, notice, switch=switch)
-    return found[0]
+    update = IndexUpdate(seeds, folder, embedder, store, progress, notice)
+    index, stale_because = _fresh_index(update)
+    update.fill_store()
+    if use is not None:
+        use(index)
+    update.forget_old_rows()
+    update.leave_export()
+    return index, update.report, stale_because
 
 
-def _fresh_index(seeds: Path, folder: Path, embedder: Embedder, notice: Notice | None,
-                 progress: BuildProgress | None, store=None,
-                 before_switch=None) -> tuple[Index, BuildReport | None, str | None]:
+def _fresh_index(update: IndexUpdate) -> tuple[Index, str | None]:
+    """The index of ``update``'s articles, built first (by ``update``) when
+    it is missing, damaged or stale; and why it is stale, when it could not
+    be updated."""
+    seeds, folder, embedder, store, notice = update.seeds, update.folder, update.embedder, update.store, update.notice
     refuse_non_folder(folder)
     article_paths(seeds)  # no articles: say so before talking of the index
     damaged = False
     try:
         manifest = read_manifest(folder)
         if is_fresh(manifest, seeds, embedder):
-            return _load(folder, embedder, store), None, None
+            return _load(folder, embedder, store), None
         reason = (f"articles in {str(seeds)!r} changed; updating the index" if is_current_layout(manifest)
                   else "the index is in an older layout; rewriting it once (nothing is re-embedded)")
     except IndexLoadError as error:
@@ -101,8 +105,7 @@ def _fresh_index(seeds: Path, folder: Path, embedder: Embedder, notice: Notice |
     if notice:
         notice(reason)
     try:
-        report = update_index(seeds, folder, embedder, progress=progress, verify=damaged, notice=notice,
-                              before_switch=before_switch)
+        update.build(verify=damaged)
     except (ArticleError, IndexWriteError) as error:
         if damaged:
             raise
@@ -115,8 +118,8 @@ def _fresh_index(seeds: Path, folder: Path, embedder: Embedder, notice: Notice |
             raise error from None
         if notice:
             notice(f"cannot update the index: {error}; answering from the previous index")
-        return index, None, str(error)
-    return _load(folder, embedder, store), report, None
+        return index, str(error)
+    return _load(folder, embedder, store), None
 
 
 @dataclass
@@ -226,20 +229,17 @@ class Bot:
         (``verify``: check every index file's content first). When that
         fails, ``stale_because`` says why, and the old index still answers."""
         with self._rebuilding:
-            store = self.store
-
-            def update(before_switch=None):
-                return update_index(self.seeds, self.folder, self.embedder, force=force, progress=progress,
-                                    verify=verify, notice=self.notice, before_switch=before_switch)
-
-            def switch():  # the store forgets what the old index used only after this
-                self._swap(_load(self.folder, self.embedder, store))
-
+            update = IndexUpdate(self.seeds, self.folder, self.embedder, self.store, progress, self.notice)
             try:
-                report = update_keeping_store(store, self.folder, update, progress, self.notice, switch=switch)
+                report = update.run(force=force, verify=verify, use=self._use_new_index)
             except QabotError as error:  # the index in use is now behind the articles
                 self.stale_because = str(error)
                 raise
             self.last_build = report
             self.stale_because = None
         return report
+
+    def _use_new_index(self) -> None:
+        """Answer from the index now in the folder (step 3 of an update:
+        the store forgets what the old index used only after this)."""
+        self._swap(_load(self.folder, self.embedder, self.store))

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from qabot.answering import Answer
-from qabot.evidence import names
-from qabot.lexical import stopwords
+from qabot.answering.evidence import names
+from qabot.index.lexical import stopwords
 
 # People-pronouns may point at a name earlier in the same question ("Did
 # Zarif make his statement?"); thing- and place-words point back.

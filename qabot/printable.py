@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from qabot.articles.lines import wraps_onto
+
 # Formatting characters that can reorder or hide text on screen.
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -58,13 +60,11 @@ def unwrapped(text: str) -> str:
     """``text`` with the line breaks of hard-wrapped prose turned into spaces.
 
     A line break becomes a space where the chunker reads it as a wrap inside
-    a paragraph (:func:`~qabot.chunking.wraps_onto`: the line is prose that
+    a paragraph (:func:`~qabot.articles.lines.wraps_onto`: the line is prose that
     stops mid-sentence, and the next line would not have fitted on it); blank
     lines, short lines, and breaks before list items, headings and quotes
     stay. One character for one, so offsets into ``text`` still hold.
     """
-    from qabot.chunking import wraps_onto
-
     chars = list(text)
     lines = text.split("\n")
     at = 0

@@ -15,9 +15,9 @@ import shutil
 import sys
 
 import pytest
-
-from qabot.embedder import BundledModel, HashingEmbedder
 from support import SHIPPED_INDEX, SHIPPED_SEEDS, CliResult, CountingEmbedder
+
+from qabot.embedding.embedder import BundledModel, HashingEmbedder
 
 STORE_UNDER_TEST = os.environ.get("QABOT_TEST_STORE", "embedded")
 
@@ -118,8 +118,8 @@ def no_model(monkeypatch):
 
 @pytest.fixture
 def cli(capsys, monkeypatch):
-    """Run ``qabot.cli.main(args)`` in-process; ``stdin`` feeds standard input."""
-    from qabot.cli import main
+    """Run ``qabot.cli.main.main(args)`` in-process; ``stdin`` feeds standard input."""
+    from qabot.cli.main import main
 
     def run(*args, stdin: str | None = None) -> CliResult:
         if stdin is not None:

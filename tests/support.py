@@ -16,7 +16,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from qabot.embedder import HashingEmbedder
+from qabot.embedding.embedder import HashingEmbedder
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_NAME = "iran-missiles-iraq-bases.txt"

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import SHIPPED_SEEDS, write_seeds
 
 from qabot.answering import MAX_QUESTION_CHARS, Answerer, Weights, clean_question
 from qabot.bot import Bot
-from qabot.build import update_index
-from qabot.embedder import HashingEmbedder
+from qabot.embedding.embedder import HashingEmbedder
 from qabot.errors import BadQuestionError
-from qabot.index import Index
-from support import SHIPPED_SEEDS, write_seeds
+from qabot.index.build import update_index
+from qabot.index.loaded import Index
 
 ENGEL = "Who chairs the House Foreign Affairs Committee?"
 

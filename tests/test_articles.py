@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from support import SHIPPED_ARTICLE, write_seeds
-from qabot.articles import article_paths, decode_article, file_hashes, read_articles
-from qabot.chunking import chunk_article
+
+from qabot.articles.chunking import chunk_article
+from qabot.articles.files import article_paths, decode_article, file_hashes, read_articles
 from qabot.errors import ArticleError, NoArticlesError
 
 

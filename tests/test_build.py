@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from qabot.build import update_index
-from qabot.embedder import HashingEmbedder
-from qabot.index import Index, embedding_texts, passage_embedding_text
-from qabot.records import Passage, Sentence
 from support import CountingEmbedder, article, prose, write_seeds
+
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.index.build import update_index
+from qabot.index.loaded import Index, embedding_texts, passage_embedding_text
+from qabot.index.records import Passage, Sentence
 
 ARTICLES = {
     "trains.txt": article("Night Trains Return", "trains"),
@@ -265,10 +265,10 @@ class CrashingEmbedder(CountingEmbedder):
 
 
 def test_an_interrupted_build_keeps_what_it_embedded(tmp_path, monkeypatch):
-    import qabot.build
-    from qabot.embedding_cache import cache_folder
+    import qabot.index.build
+    from qabot.index.embedding_cache import cache_folder
 
-    monkeypatch.setattr(qabot.build, "CHUNK", 4)
+    monkeypatch.setattr(qabot.index.build, "CHUNK", 4)
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     crashing = CrashingEmbedder(limit=10)
     with pytest.raises(KeyboardInterrupt):
@@ -285,9 +285,9 @@ def test_an_interrupted_build_keeps_what_it_embedded(tmp_path, monkeypatch):
 
 
 def test_kept_vectors_of_another_model_are_not_used(tmp_path, monkeypatch):
-    import qabot.build
+    import qabot.index.build
 
-    monkeypatch.setattr(qabot.build, "CHUNK", 4)
+    monkeypatch.setattr(qabot.index.build, "CHUNK", 4)
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     with pytest.raises(KeyboardInterrupt):
         update_index(seeds, tmp_path / "index", CrashingEmbedder(limit=10))
@@ -303,9 +303,9 @@ def test_a_resumed_build_keeps_few_files_open(tmp_path, monkeypatch):
     import gc
     import os
 
-    import qabot.build
+    import qabot.index.build
 
-    monkeypatch.setattr(qabot.build, "CHUNK", 4)
+    monkeypatch.setattr(qabot.index.build, "CHUNK", 4)
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     gc.collect()  # files that earlier tests' objects still hold are closed now, not while counting
     at_start = len(os.listdir("/proc/self/fd"))

@@ -10,12 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qabot.build import update_index
-from qabot.chunking import (
-    MAX_PASSAGE_WORDS, chunk_article, is_prose, line_number, line_starts, sentence_spans, word_count,
-)
-from qabot.embedder import HashingEmbedder
-from qabot.index import Index
+from qabot.articles.chunking import MAX_PASSAGE_WORDS, chunk_article, sentence_spans
+from qabot.articles.lines import is_prose, line_number, line_starts, word_count
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.index.build import update_index
+from qabot.index.loaded import Index
 
 # --- generated documents -------------------------------------------------------
 # Words of two or more letters that are not abbreviations, so a period after

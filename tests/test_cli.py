@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import REPO, committed_counts, run_qabot, write_seeds
 
 from qabot.bot import index_state
-from qabot.embedder import BundledModel
-from support import REPO, committed_counts, run_qabot, write_seeds
+from qabot.embedding.embedder import BundledModel
 
 MISSILES = "How many missiles did Iran fire?"
 ARTICLE = "iran-missiles-iraq-bases.txt"
@@ -93,9 +93,9 @@ def test_stdin_lines_of_only_punctuation_each_get_an_error_record(workdir, cli, 
 
 
 def test_stdin_splits_on_line_feeds_only(workdir, cli, no_model, monkeypatch):
-    import qabot.cli
+    import qabot.cli.ask
 
-    assert qabot.cli.question_lines("a\x0cb\u0085c\u2028d\r\ne\n\n  \nf") == ["a\x0cb\u0085c\u2028d", "e", "f"]
+    assert qabot.cli.ask.question_lines("a\x0cb\u0085c\u2028d\r\ne\n\n  \nf") == ["a\x0cb\u0085c\u2028d", "e", "f"]
 
 
 def test_missing_seeds_folder_exits_2(workdir, cli, no_model):
@@ -223,7 +223,7 @@ def test_an_index_path_that_cannot_be_created_as_a_subprocess_exits_2(tmp_path):
 
 
 def test_help_does_not_import_heavy_modules(tmp_path):
-    code = ("import sys, qabot.cli; qabot.cli.build_parser(); "
+    code = ("import sys, qabot.cli.parser; qabot.cli.parser.build_parser(); "
             "heavy = ('torch', 'faiss', 'sentence_transformers', 'bm25s', 'textual', 'trafilatura', 'ray', 'pymilvus'); "
             "print(sorted(m for m in heavy if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)

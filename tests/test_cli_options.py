@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
+from support import SHIPPED_ARTICLE, write_seeds
 
 from qabot.stores import parse_store
-from support import SHIPPED_ARTICLE, write_seeds
 
 MISSILES = "How many missiles did Iran fire?"
 # Each command, with what it needs besides the common options.
@@ -28,10 +28,11 @@ COMMANDS = {
 def ran(monkeypatch):
     """Each command records the options it was run with instead of running:
     ``ran`` maps a command to {seeds, index, store, exports}."""
-    import qabot.cli
-    import qabot.evaluation.command
-    import qabot.pages.command
-    import qabot.tui.app
+    import qabot.cli.add
+    import qabot.cli.ask
+    import qabot.cli.chat
+    import qabot.cli.evaluate
+    import qabot.cli.index
 
     seen: dict[str, dict] = {}
 
@@ -45,11 +46,11 @@ def ran(monkeypatch):
         seen["chat"] = {"seeds": seeds, "index": index, "store": store, "exports": exports}
         return 0
 
-    monkeypatch.setattr(qabot.cli, "cmd_index", record("index"))
-    monkeypatch.setattr(qabot.cli, "cmd_ask", record("ask"))
-    monkeypatch.setattr(qabot.pages.command, "cmd_add", record("add"))
-    monkeypatch.setattr(qabot.evaluation.command, "cmd_eval", record("eval"))
-    monkeypatch.setattr(qabot.tui.app, "run_chat", chat)
+    monkeypatch.setattr(qabot.cli.index, "run", record("index"))
+    monkeypatch.setattr(qabot.cli.ask, "run", record("ask"))
+    monkeypatch.setattr(qabot.cli.add, "run", record("add"))
+    monkeypatch.setattr(qabot.cli.evaluate, "run", record("eval"))
+    monkeypatch.setattr(qabot.cli.chat, "run_chat", chat)
     monkeypatch.delenv("QABOT_STORE", raising=False)
     return seen
 

@@ -8,9 +8,9 @@ import json
 import shutil
 
 import pytest
-
-import qabot.storage
 from support import snapshot, write_seeds
+
+import qabot.index.storage
 
 MISSILES = "How many missiles did Iran fire?"
 
@@ -72,8 +72,8 @@ def test_an_index_folder_that_cannot_be_written_does_not_stop_answers(workdir, c
     def refuse(folder):
         raise PermissionError(13, "Permission denied", str(folder) + ".qabot-new-123")
 
-    monkeypatch.setattr(qabot.storage, "new_folder", refuse)
-    monkeypatch.setattr("qabot.build.new_folder", refuse)
+    monkeypatch.setattr(qabot.index.storage, "new_folder", refuse)
+    monkeypatch.setattr("qabot.index.build.new_folder", refuse)
     result = cli("ask", MISSILES, "--json")
     assert result.code == 0, result
     assert json.loads(result.out)["answer"].startswith("PENTAGON - Iran fired")
@@ -85,8 +85,8 @@ def test_an_index_folder_that_cannot_be_written_does_not_stop_answers(workdir, c
 
 @pytest.mark.model
 def test_the_index_command_restores_the_model_export_without_embedding(workdir, cli, real_model, monkeypatch):
-    from qabot.embedder import BundledModel
-    from qabot.fast_encoder import onnx_folder
+    from qabot.embedding.embedder import BundledModel
+    from qabot.embedding.fast_encoder import onnx_folder
 
     monkeypatch.setattr(BundledModel, "_load", lambda self: real_model.model)
     monkeypatch.setattr(BundledModel, "encode", lambda *a, **k: pytest.fail("nothing is re-embedded"))

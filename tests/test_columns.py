@@ -10,17 +10,17 @@ import shutil
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import qabot.vectors
-from qabot.answering import Answerer
-from qabot.articles import read_articles
-from qabot.build import _records, update_index
-from qabot.columns import RecordColumns, record_from, write_columns
-from qabot.embedder import HashingEmbedder
-from qabot.index import Index, data_file_sizes
-from qabot.records import Passage, Sentence
-from qabot.storage import write_json, write_jsonl
 from support import CountingEmbedder, article, write_seeds
+
+import qabot.index.vectors
+from qabot.answering import Answerer
+from qabot.articles.files import read_articles
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.index.build import _records, update_index
+from qabot.index.columns import RecordColumns, record_from, write_columns
+from qabot.index.loaded import Index, data_file_sizes
+from qabot.index.records import Passage, Sentence
+from qabot.index.storage import write_json, write_jsonl
 
 TEXT = st.text(alphabet=st.sampled_from("ab é中🚀\n\"'"), max_size=30)
 
@@ -51,7 +51,7 @@ def _chunked(seeds):
 
 
 def test_the_index_holds_exactly_the_chunked_records_after_updates(tmp_path, monkeypatch):
-    monkeypatch.setattr(qabot.vectors, "APPROXIMATE_ABOVE", 12)  # segments are kept, not folded
+    monkeypatch.setattr(qabot.index.vectors, "APPROXIMATE_ABOVE", 12)  # segments are kept, not folded
     seeds = write_seeds(tmp_path / "seeds", CORPUS)
     folder = tmp_path / "index"
     update_index(seeds, folder, HashingEmbedder())
@@ -132,7 +132,7 @@ def test_an_older_index_that_cannot_be_rewritten_says_so(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied", str(folder) + ".qabot-new-1")
 
     with monkeypatch.context() as patch:  # the folder cannot be written
-        patch.setattr("qabot.build.new_folder", refuse)
+        patch.setattr("qabot.index.build.new_folder", refuse)
         with pytest.raises(IndexLoadError, match="Permission denied.*rewritten once in the new layout"):
             Bot.open(seeds, folder, HashingEmbedder(), notice=notices.append)
     assert notices[0] == "the index is in an older layout; rewriting it once (nothing is re-embedded)"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import REPO
 
 from qabot.bot import Bot
 from qabot.conversation import MAX_TURNS, Conversation, leans_on_context
-from support import REPO
 
 
 class RecordingAsker:
@@ -65,7 +65,7 @@ def test_follow_up_is_asked_with_the_previous_question_as_context():
 def test_context_carries_the_names_the_previous_answer_gave():
     from qabot.answering import Answer
     from qabot.conversation import context_of
-    from qabot.records import Sentence
+    from qabot.index.records import Sentence
 
     sentence = Sentence(0, 0, "a.txt", 0, 10, 1, "Foreign Minister Mohammad Javad Zarif spoke in Tehran.")
     previous = Answer("Who is Iran's foreign minister?", sentence, None, None, 0.9, [])

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from support import SHARED
 
-from qabot.embedder import HashingEmbedder
+from qabot.embedding.embedder import HashingEmbedder
 from qabot.evaluation.datasets import EvalFileError, load_question_set
 from qabot.evaluation.metrics import Outcome, holds_answer, normalize, summarize
 from qabot.evaluation.runner import run_eval
-from support import SHARED
 
 # --- metrics -----------------------------------------------------------------------------
 

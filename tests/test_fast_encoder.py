@@ -11,10 +11,10 @@ import sys
 
 import numpy as np
 import pytest
-
-from qabot.embedder import BundledModel
-from qabot.fast_encoder import META_FILE, ONNX_FILE, OnnxEncoder, onnx_folder
 from support import REPO
+
+from qabot.embedding.embedder import BundledModel
+from qabot.embedding.fast_encoder import META_FILE, ONNX_FILE, OnnxEncoder, onnx_folder
 
 QUESTIONS = [
     "Where is the Al-Asad base?",
@@ -63,7 +63,7 @@ def test_ask_beside_an_export_never_imports_torch_or_scipy(exported, shipped_cop
     seeds, index = shipped_copy
     shutil.copytree(exported, onnx_folder(index))
     script = (
-        "import sys, json; from qabot.cli import main; "
+        "import sys, json; from qabot.cli.main import main; "
         "code = main(['ask', 'How many missiles did Iran fire?', '--json']); "
         "heavy = sorted(m for m in ('torch', 'sentence_transformers', 'scipy', 'bm25s', 'trafilatura', 'ray', 'pymilvus') "
         "if m in sys.modules); "

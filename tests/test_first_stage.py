@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import NONSENSE_WORDS, nonsense_corpus, write_seeds
 
 from qabot.answering import Answerer
 from qabot.answering.candidates import Hits, dense_hits, top
 from qabot.bot import Bot
-from qabot.embedder import HashingEmbedder
-from qabot.lexical import Bm25, terms
-from support import NONSENSE_WORDS, nonsense_corpus, write_seeds
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.index.lexical import Bm25, terms
 
 WORDS = NONSENSE_WORDS
 
@@ -86,7 +86,7 @@ def test_hits_give_each_row_its_score_or_zero(pairs, rows):
        st.lists(st.sampled_from(WORDS[:14]), min_size=1, max_size=5),
        st.lists(st.integers(0, 29), max_size=12))
 def test_a_match_scores_like_scoring_every_text(texts, query, rows):
-    from qabot.lexical import TermCounts
+    from qabot.index.lexical import TermCounts
 
     counts = TermCounts.build([" ".join(text) for text in texts])
     bm25 = Bm25([(counts, np.arange(len(texts), dtype=np.int64))])

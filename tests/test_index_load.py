@@ -8,13 +8,13 @@ import shutil
 
 import numpy as np
 import pytest
+from support import SHIPPED_INDEX, SHIPPED_SEEDS
 
 from qabot.bot import Bot, index_state, load_fresh_index
-from qabot.build import update_index
-from qabot.embedder import BundledModel, HashingEmbedder
+from qabot.embedding.embedder import BundledModel, HashingEmbedder
 from qabot.errors import IndexLoadError
-from qabot.index import Index
-from support import SHIPPED_INDEX, SHIPPED_SEEDS
+from qabot.index.build import update_index
+from qabot.index.loaded import Index
 
 QUESTION = "Who chairs the House Foreign Affairs Committee?"
 ANSWER_START = "Eliot Engel, chairman of the House Foreign Affairs Committee"

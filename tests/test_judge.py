@@ -8,13 +8,19 @@ import shutil
 
 import numpy as np
 import pytest
+from support import SHIPPED_SEEDS
 
 from qabot.answering.judge import (
-    HASHES_FILE, JUDGE_FEATURES, MODEL_FILE, Judge, ModelFileError, expected_hash, load_judge,
+    HASHES_FILE,
+    JUDGE_FEATURES,
+    MODEL_FILE,
+    Judge,
+    ModelFileError,
+    expected_hash,
+    load_judge,
 )
 from qabot.bot import Bot
-from qabot.embedder import HashingEmbedder
-from support import SHIPPED_SEEDS
+from qabot.embedding.embedder import HashingEmbedder
 
 
 @pytest.fixture(scope="module")

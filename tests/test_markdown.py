@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from qabot.build import update_index
-from qabot.chunking import chunk_article
-from qabot.embedder import HashingEmbedder
-from qabot.index import Index
 from support import write_seeds
 from test_chunking import WORDS, check_offsets, sentences
+
+from qabot.articles.chunking import chunk_article
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.index.build import update_index
+from qabot.index.loaded import Index
 
 ARTICLE = """# Harbour Plans Unveiled
 

@@ -12,15 +12,16 @@ import sys
 
 import numpy as np
 import pytest
+from support import NONSENSE_WORDS, REPO, SHIPPED_INDEX, SHIPPED_SEEDS, nonsense_corpus, write_seeds
 
 from qabot.bot import Bot
-from qabot.embedder import HashingEmbedder
+from qabot.embedding.embedder import HashingEmbedder
 from qabot.errors import StoreError, StoreOutOfStepError
 from qabot.evaluation.datasets import load_question_set
-from qabot.index import read_manifest
-from qabot.stores import STORE_HELP, StoreAddress, open_store, parse_store, store_from
+from qabot.index.loaded import read_manifest
+from qabot.stores import StoreAddress, open_store, parse_store, store_from
+from qabot.stores.address import STORE_HELP
 from qabot.stores.keys import row_key, split_keys
-from support import NONSENSE_WORDS, REPO, SHIPPED_INDEX, SHIPPED_SEEDS, nonsense_corpus, write_seeds
 
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
@@ -63,7 +64,7 @@ def corpus(tmp_path_factory):
 def small_segments_kept(monkeypatch):
     """Segments past 50 sentences get search graphs, so that an update keeps
     them (as a large index's) instead of folding them into its new one."""
-    monkeypatch.setattr("qabot.vectors.APPROXIMATE_ABOVE", 50)
+    monkeypatch.setattr("qabot.index.vectors.APPROXIMATE_ABOVE", 50)
 
 
 # -- addresses ------------------------------------------------------------

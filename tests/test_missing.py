@@ -6,12 +6,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from support import SHIPPED_SEEDS, write_seeds
 
 from qabot.answering.answerer import not_answered, not_mentioned
 from qabot.answering.missing import MissingTerms, alias_groups, key_runs
 from qabot.bot import Bot
-from qabot.embedder import HashingEmbedder
-from support import SHIPPED_SEEDS, write_seeds
+from qabot.embedding.embedder import HashingEmbedder
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,13 @@ import json
 import shutil
 
 import pytest
-
-from qabot.bot import Bot
-from qabot.embedder import HashingEmbedder
-from qabot.errors import ArticleError
-from qabot.pages import extract
-from qabot.segments import PAGES
 from support import REPO, SHIPPED_ARTICLE
+
+from qabot.articles.pages import extract
+from qabot.bot import Bot
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.errors import ArticleError
+from qabot.index.segments import PAGES
 
 TEST_PAGES = REPO / "tests" / "pages"
 SEED_SET = REPO / "evals" / "seed.jsonl"
@@ -66,7 +66,7 @@ def test_questions_never_extract_pages_again(page_seeds, monkeypatch):
         raise AssertionError("a page was extracted again")
 
     monkeypatch.setattr(extract, "extract_page", refuse)
-    monkeypatch.setattr("qabot.articles.extract_page", refuse)
+    monkeypatch.setattr("qabot.articles.files.extract_page", refuse)
     bot = _open(page_seeds)  # fresh: opened without reading the pages
     answer = bot.ask("When was the stone-and-steel Old Bridge built?")
     assert answer.citation.file.endswith("/riverton-bridge.html")
@@ -191,7 +191,7 @@ def test_a_manifest_without_a_pages_text_is_damaged(page_seeds):
     import json
 
     from qabot.errors import IndexLoadError
-    from qabot.index import read_manifest
+    from qabot.index.loaded import read_manifest
 
     bot = _open(page_seeds)
     folder = page_seeds.parent / "embeddings"
@@ -214,7 +214,7 @@ def test_a_build_reads_only_the_pages_it_rewrites(page_seeds, monkeypatch):
         read.append(where)
         return original(html, url=url, where=where)
 
-    monkeypatch.setattr("qabot.articles.extract_page", counted)
+    monkeypatch.setattr("qabot.articles.files.extract_page", counted)
     _open(page_seeds)  # nothing changed: no page is read
     assert read == []
     page = page_seeds / "probe.htm"

@@ -7,17 +7,16 @@ import http.server
 import json
 import threading
 from datetime import date
-from pathlib import Path
 
 import pytest
-
-from qabot.chunking import chunk_article
-from qabot.errors import PageError
-from qabot.pages.adding import add_page
-from qabot.pages.download import page_address
-from qabot.pages.extract import Page, article_text, extract_page
-from qabot.pages.saving import file_stem, save_article, source_of
 from support import REPO
+
+from qabot.articles.chunking import chunk_article
+from qabot.articles.pages.adding import add_page
+from qabot.articles.pages.download import page_address
+from qabot.articles.pages.extract import Page, article_text, extract_page
+from qabot.articles.pages.saving import file_stem, save_article, source_of
+from qabot.errors import PageError
 
 PAGES = REPO / "tests" / "pages"
 FURNITURE = json.loads((PAGES / "furniture.json").read_text(encoding="utf-8"))
@@ -220,7 +219,7 @@ def test_without_hard_links_a_name_is_still_taken_exclusively(tmp_path, monkeypa
     def no_links(source, target):
         raise PermissionError(1, "Operation not permitted")
 
-    monkeypatch.setattr("qabot.pages.saving.os.link", no_links)
+    monkeypatch.setattr("qabot.articles.pages.saving.os.link", no_links)
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "a-title.txt").write_text("Someone else's article.\n", encoding="utf-8")

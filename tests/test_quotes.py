@@ -9,15 +9,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import write_seeds
 
 from qabot.answering import Answerer
+from qabot.articles.quotes import ArticleTexts
 from qabot.bot import Bot
-from qabot.build import update_index
-from qabot.embedder import HashingEmbedder
+from qabot.embedding.embedder import HashingEmbedder
 from qabot.errors import IndexLoadError, QuoteMismatchError
-from qabot.index import Index, check_file_hashes
-from qabot.quotes import ArticleTexts
-from support import write_seeds
+from qabot.index.build import update_index
+from qabot.index.loaded import Index, check_file_hashes
 
 ARTICLE = ("Harbour News\n\nThe harbour master Ada Lovelace voted 7-2 on Tuesday to close the old pier "
            "for repairs before the winter storms arrive on the northern coast.\n\n"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-import qabot.ray_embedder
-from qabot.index import Index
 from support import write_seeds
+
+import qabot.embedding.ray_embedder
+from qabot.index.loaded import Index
 
 ARTICLES = {
     "bridge.txt": "Old Bridge Reopens\n\nThe Old Bridge in Riverton reopened on Monday after two years of "
@@ -35,10 +34,10 @@ def _records(index: Index) -> list:
 def test_a_build_on_local_ray_is_the_build_in_this_process(tmp_path, cli, shared_model, monkeypatch):
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     # Small pieces, so that both workers take several and order matters.
-    monkeypatch.setattr(qabot.ray_embedder, "PIECE", 4)
+    monkeypatch.setattr(qabot.embedding.ray_embedder, "PIECE", 4)
     pieces = []
-    encode = qabot.ray_embedder.RayEmbedder.encode
-    monkeypatch.setattr(qabot.ray_embedder.RayEmbedder, "encode",
+    encode = qabot.embedding.ray_embedder.RayEmbedder.encode
+    monkeypatch.setattr(qabot.embedding.ray_embedder.RayEmbedder, "encode",
                         lambda self, texts, progress=None: pieces.append(len(texts)) or encode(self, texts, progress))
     plain = cli("index", "--seeds", seeds, "--index", tmp_path / "plain", "--json")
     on_ray = cli("index", "--seeds", seeds, "--index", tmp_path / "ray", "--ray", "--ray-workers", "2", "--json")
@@ -87,9 +86,9 @@ def test_a_worker_that_fails_is_a_clear_error_and_ray_stops():
     pytest.importorskip("ray")
     import ray
 
-    embedder = qabot.ray_embedder.RayEmbedder(None, 1)
+    embedder = qabot.embedding.ray_embedder.RayEmbedder(None, 1)
     try:
-        with pytest.raises(qabot.ray_embedder.RayUnavailableError, match="^a Ray worker failed: ") as caught:
+        with pytest.raises(qabot.embedding.ray_embedder.RayUnavailableError, match="^a Ray worker failed: ") as caught:
             embedder.encode(["a sentence", None])  # the model cannot read None
         assert "\n" not in str(caught.value) and "\x1b" not in str(caught.value)
     finally:

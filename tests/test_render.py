@@ -9,8 +9,8 @@ import json
 import pytest
 
 from qabot.answering import Answer, Citation, ScoredPassage, ShortAnswer
-from qabot.records import Passage, Sentence
-from qabot.render import answer_json, answer_text
+from qabot.cli.render import answer_json, answer_text
+from qabot.index.records import Passage, Sentence
 
 ARTICLE = (
     "Harbour News\n\n"

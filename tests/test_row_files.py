@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qabot.row_files import RowFile
-from qabot.vectors import HNSW, write_vectors
+from qabot.index.row_files import RowFile
+from qabot.index.vectors import HNSW, write_vectors
 
 
 def test_rows_written_by_position_are_a_plain_npy_file(tmp_path):
@@ -47,9 +47,9 @@ def test_a_row_file_refuses_what_it_cannot_hold(tmp_path):
 def test_a_graph_built_from_slices_is_the_graph_of_all_rows(tmp_path, monkeypatch):
     import faiss
 
-    import qabot.vectors
+    import qabot.index.vectors
 
-    monkeypatch.setattr(qabot.vectors, "GRAPH_STEP", 700)
+    monkeypatch.setattr(qabot.index.vectors, "GRAPH_STEP", 700)
     vectors = np.random.default_rng(3).standard_normal((2000, 16)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     np.save(tmp_path / "rows.npy", vectors)
@@ -57,8 +57,8 @@ def test_a_graph_built_from_slices_is_the_graph_of_all_rows(tmp_path, monkeypatc
     write_vectors(tmp_path, "sentences", tmp_path / "rows.npy", HNSW, lambda *step: steps.append(step))
     assert not (tmp_path / "rows.npy").exists() and np.array_equal(np.load(tmp_path / "sentences.npy"), vectors)
     assert [done for _, done, _ in steps] == [700, 1400, 2000]
-    whole = faiss.IndexHNSWFlat(16, qabot.vectors.HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
-    whole.hnsw.efConstruction = qabot.vectors.HNSW_BUILD_EFFORT
+    whole = faiss.IndexHNSWFlat(16, qabot.index.vectors.HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+    whole.hnsw.efConstruction = qabot.index.vectors.HNSW_BUILD_EFFORT
     for first in range(0, 2000, 700):
         whole.add(vectors[first:first + 700])
     built = faiss.read_index(str(tmp_path / "sentences.hnsw"))

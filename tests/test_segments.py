@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-import qabot.vectors
-from qabot.build import MAX_SEGMENTS, update_index
-from qabot.embedder import HashingEmbedder
-from qabot.index import Index
-from qabot.lexical import Bm25, TermCounts
 from support import TOPICS, CountingEmbedder, article, prose, write_seeds
+
+import qabot.index.vectors
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.index.build import MAX_SEGMENTS, update_index
+from qabot.index.lexical import Bm25, TermCounts
+from qabot.index.loaded import Index
 
 ARTICLES = {f"{topic}-{n}.txt": article(f"{topic.title()} Desk {n}", topic, paragraphs=4)
             for n in range(3) for topic in TOPICS}
@@ -20,7 +20,7 @@ ARTICLES = {f"{topic}-{n}.txt": article(f"{topic.title()} Desk {n}", topic, para
 @pytest.fixture
 def small_graphs(monkeypatch):
     """Segments of more than 12 sentences count as large (approximate search)."""
-    monkeypatch.setattr(qabot.vectors, "APPROXIMATE_ABOVE", 12)
+    monkeypatch.setattr(qabot.index.vectors, "APPROXIMATE_ABOVE", 12)
 
 
 def segments(folder) -> dict:
@@ -149,7 +149,7 @@ def test_bm25_scores_as_the_reference_library_does():
     """Our BM25 gives the scores of bm25s (Lucene variant, k1 1.5, b 0.75)."""
     import bm25s
 
-    from qabot.lexical import terms
+    from qabot.index.lexical import terms
 
     tokenized = [terms(text) or ["\u2400"] for text in TEXTS]
     vocab: dict[str, int] = {}
@@ -190,7 +190,7 @@ def test_an_unchanged_corpus_is_checked_without_loading_the_index(tmp_path, monk
 
 
 def test_building_a_search_graph_reports_progress(tmp_path, small_graphs, monkeypatch):
-    monkeypatch.setattr(qabot.vectors, "GRAPH_STEP", 10)
+    monkeypatch.setattr(qabot.index.vectors, "GRAPH_STEP", 10)
     seeds = write_seeds(tmp_path / "seeds", ARTICLES)
     calls = []
     update_index(seeds, tmp_path / "index", HashingEmbedder(), progress=lambda *a: calls.append(a))

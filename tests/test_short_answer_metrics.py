@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import write_seeds
 
 from qabot.answering.answer import Answer, ShortAnswer
-from qabot.embedder import HashingEmbedder
+from qabot.embedding.embedder import HashingEmbedder
 from qabot.evaluation.datasets import Case
 from qabot.evaluation.metrics import Outcome, exact_match, normalize, summarize, token_f1
 from qabot.evaluation.report import PredictionWriter
 from qabot.evaluation.runner import short_answer_scores, shown_text
-from qabot.records import Sentence
-from support import write_seeds
+from qabot.index.records import Sentence
 
 # --- normalisation and the two scores ----------------------------------------------------------
 
@@ -141,7 +141,7 @@ class HashingModel(HashingEmbedder):
 @pytest.fixture
 def hashing_eval(cli, tmp_path, monkeypatch, no_model):
     """Run `qabot eval` on a small article with the hashing embedder."""
-    monkeypatch.setattr("qabot.embedder.BundledModel", HashingModel)
+    monkeypatch.setattr("qabot.embedding.embedder.BundledModel", HashingModel)
     seeds = write_seeds(tmp_path / "seeds", {"harbour.txt": (
         "Harbour Town\n\nHarbour Town is a small fishing port on the north coast. Its harbour master "
         "is Ada Lovelace, who took office in May 2019 after a long career at sea.\n")})

@@ -15,14 +15,14 @@ import time
 from pathlib import Path
 
 import pytest
-
-import qabot.storage
-from qabot.build import update_index
-from qabot.embedder import HashingEmbedder
-from qabot.errors import IndexLoadError, QabotError
-from qabot.index import Index
-from qabot.storage import build_lock, new_folder, old_folder, recover
 from support import REPO, TOPICS, article, snapshot, write_seeds
+
+import qabot.index.storage
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.errors import IndexLoadError, QabotError
+from qabot.index.build import update_index
+from qabot.index.loaded import Index
+from qabot.index.storage import build_lock, new_folder, old_folder, recover
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ def indexed(tmp_path):
 BUILD_SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import qabot.build
-    from qabot.embedder import HashingEmbedder
+    import qabot.index.build
+    from qabot.embedding.embedder import HashingEmbedder
 
     seeds, index, marker, where = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 
@@ -54,14 +54,14 @@ BUILD_SCRIPT = textwrap.dedent("""
             return super().encode(texts, progress)
 
     if where == "writing":
-        write_json = qabot.build.write_json
+        write_json = qabot.index.build.write_json
         def slow_write_json(path, data):
             marker.write_text("started")
             time.sleep(60)
             write_json(path, data)
-        qabot.build.write_json = slow_write_json
+        qabot.index.build.write_json = slow_write_json
 
-    qabot.build.update_index(seeds, index, SlowEmbedder())
+    qabot.index.build.update_index(seeds, index, SlowEmbedder())
     print("finished")
 """)
 
@@ -200,7 +200,7 @@ def test_a_reader_during_the_swap_does_not_break_the_build(indexed, monkeypatch)
             except IndexLoadError:
                 readers.append(None)
 
-    monkeypatch.setattr(qabot.storage.os, "rename", rename_then_read)
+    monkeypatch.setattr(qabot.index.storage.os, "rename", rename_then_read)
     report = update_index(seeds, index, HashingEmbedder())
     monkeypatch.undo()
     assert readers, "the swap did not happen"

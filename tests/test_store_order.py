@@ -1,15 +1,18 @@
 """The one order in which an update keeps a store in step with the index
-folder (qabot.stores.update_keeping_store), checked with a store that only
+folder (qabot.index.update.IndexUpdate), checked with a store that only
 records what it is asked: copy before the switch, then what it lacks, then
-the new index put to use, and only then old rows forgotten."""
+the new index put to use, and only then old rows forgotten. The bot's paths
+(a question that finds the index stale, a rebuild) are checked the same way."""
 
 from __future__ import annotations
 
-from qabot.build import update_index
-from qabot.embedder import HashingEmbedder
-from qabot.index import read_manifest
-from qabot.stores import update_keeping_store
 from support import article, write_seeds
+
+from qabot.bot import Bot, load_fresh_index
+from qabot.embedding.embedder import HashingEmbedder
+from qabot.index.build import update_index
+from qabot.index.loaded import read_manifest
+from qabot.index.update import IndexUpdate
 
 
 class RecordingStore:
@@ -42,11 +45,16 @@ def _seeds(tmp_path):
                                             "b.txt": article("Beta", "garden", 2)})
 
 
-def _update(seeds, folder, calls, force=False):
-    def update(before_switch=None):
-        calls.append(("build",))
-        return update_index(seeds, folder, HashingEmbedder(), force=force, before_switch=before_switch)
-    return update
+class RecordingUpdate(IndexUpdate):
+    """An update that notes in ``calls`` when its build runs."""
+
+    def __init__(self, seeds, folder, store, calls, take_over=False):
+        super().__init__(seeds, folder, HashingEmbedder(), store, take_over=take_over)
+        self.calls = calls
+
+    def build(self, force=False, verify=False):
+        self.calls.append(("build",))
+        return super().build(force=force, verify=verify)
 
 
 def _built(tmp_path):
@@ -63,8 +71,7 @@ def test_a_build_copies_before_the_switch_and_forgets_after_the_new_index_is_in_
     seeds, folder, before, store = _built(tmp_path)
     (seeds / "a.txt").write_text(article("Alpha", "weather", 4), encoding="utf-8")
     calls = store.calls
-    report = update_keeping_store(store, folder, _update(seeds, folder, calls),
-                                  switch=lambda: calls.append(("switch",)))
+    report = RecordingUpdate(seeds, folder, store, calls).run(use=lambda: calls.append(("switch",)))
     after = read_manifest(folder)
     assert report.changed and after["segments"] != before["segments"]
     assert [c[0] for c in calls] == ["build", "add", "claim", "switch", "forget"]
@@ -74,11 +81,15 @@ def test_a_build_copies_before_the_switch_and_forgets_after_the_new_index_is_in_
 
 def test_no_build_no_forgetting_unless_the_store_is_taken_over(tmp_path):
     seeds, folder, manifest, store = _built(tmp_path)
-    assert update_keeping_store(store, folder, lambda before_switch: None) is None
-    assert store.calls == [("claim", False)]
+    update = IndexUpdate(seeds, folder, HashingEmbedder(), store)
+    update.fill_store()
+    update.forget_old_rows()
+    assert update.report is None and store.calls == [("claim", False)]
 
     taken = RecordingStore()
-    update_keeping_store(taken, folder, lambda before_switch: None, take_over=True)
+    update = IndexUpdate(seeds, folder, HashingEmbedder(), taken, take_over=True)
+    update.fill_store()
+    update.forget_old_rows()
     # Segments it lacks are copied; then, taken over, every row of an article
     # its segment no longer lists is swept (no manifest before to compare).
     assert [c[0] for c in taken.calls] == ["add", "forget"]
@@ -87,7 +98,7 @@ def test_no_build_no_forgetting_unless_the_store_is_taken_over(tmp_path):
 
 def test_a_build_that_changed_nothing_still_forgets_against_the_manifest_before(tmp_path):
     seeds, folder, manifest, store = _built(tmp_path)
-    report = update_keeping_store(store, folder, _update(seeds, folder, store.calls))
+    report = RecordingUpdate(seeds, folder, store, store.calls).run()
     assert not report.changed
     assert store.calls == [("build",), ("claim", False), ("forget", sorted(manifest["segments"]),
                                                             sorted(manifest["segments"]))]
@@ -96,5 +107,27 @@ def test_a_build_that_changed_nothing_still_forgets_against_the_manifest_before(
 def test_without_a_store_only_the_update_and_the_switch_run(tmp_path):
     seeds, folder = _seeds(tmp_path), tmp_path / "index"
     calls = []
-    report = update_keeping_store(None, folder, _update(seeds, folder, calls), switch=lambda: calls.append(("switch",)))
+    report = RecordingUpdate(seeds, folder, None, calls).run(use=lambda: calls.append(("switch",)))
     assert report.changed and calls == [("build",), ("switch",)]
+
+
+def test_a_stale_index_found_by_the_bot_is_built_copied_used_then_forgotten(tmp_path):
+    seeds, folder, before, store = _built(tmp_path)
+    (seeds / "a.txt").write_text(article("Alpha", "weather", 4), encoding="utf-8")
+    used = []
+    index, report, stale = load_fresh_index(seeds, folder, HashingEmbedder(), store=store,
+                                            use=lambda index: store.calls.append(("switch",)) or used.append(index))
+    after = read_manifest(folder)
+    assert report.changed and stale is None and used == [index]
+    assert [c[0] for c in store.calls] == ["add", "claim", "switch", "forget"]
+    assert store.calls[-1] == ("forget", sorted(after["segments"]), sorted(before["segments"]))
+
+
+def test_a_rebuild_puts_the_new_index_to_use_before_the_store_forgets(tmp_path, monkeypatch):
+    seeds, folder, before, store = _built(tmp_path)
+    (seeds / "b.txt").write_text(article("Beta", "garden", 5), encoding="utf-8")
+    monkeypatch.setattr(Bot, "_use_new_index", lambda bot: store.calls.append(("switch",)))
+    bot = Bot(seeds, folder, HashingEmbedder(), answerer=None, store=store)
+    report = bot.rebuild()
+    assert report.changed and bot.stale_because is None
+    assert [c[0] for c in store.calls] == ["add", "claim", "switch", "forget"]

@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from qabot.answering import Answer, Citation, ScoredPassage, ShortAnswer, declined_below
+from qabot.cli.render import answer_json, answer_text
 from qabot.conversation import Conversation
-from qabot.records import Passage, Sentence
-from qabot.render import answer_json, answer_text
-from qabot.wording import (HIGH_CONFIDENCE, UNSURE_BELOW, below_minimum, confidence_label, confidence_level,
-                           is_unsure)
+from qabot.index.records import Passage, Sentence
+from qabot.wording import HIGH_CONFIDENCE, UNSURE_BELOW, below_minimum, confidence_label, confidence_level, is_unsure
 
 ARTICLE = (
     "Harbour News\n\n"
@@ -162,9 +161,9 @@ class ScriptedBot:
 @pytest.fixture
 def scripted_ask(monkeypatch, no_model):
     """`qabot ask` answers from a ScriptedBot: 22% for QUESTION, 93% for SURE."""
-    import qabot.cli
+    import qabot.cli.ask
 
-    monkeypatch.setattr(qabot.cli, "_open_bot", lambda args: ScriptedBot({QUESTION: 0.22, SURE: 0.93}))
+    monkeypatch.setattr(qabot.cli.ask, "_open_bot", lambda args: ScriptedBot({QUESTION: 0.22, SURE: 0.93}))
 
 
 SURE = "Who painted the cranes?"

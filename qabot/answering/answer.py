@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from qabot.records import Passage, Sentence
+from qabot.index.records import Passage, Sentence
 from qabot.wording import below_minimum, is_unsure
 
 

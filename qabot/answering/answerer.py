@@ -31,10 +31,10 @@ from qabot.answering.judge import Judge, chosen_features, load_judge, reader_fea
 from qabot.answering.missing import MissingTerms
 from qabot.answering.question import clean_question, cleaned_question
 from qabot.answering.weights import Weights
-from qabot.embedder import Embedder
-from qabot.index import Index
-from qabot.lexical import terms
-from qabot.quotes import ArticleTexts
+from qabot.articles.quotes import ArticleTexts
+from qabot.embedding.embedder import Embedder
+from qabot.index.lexical import terms
+from qabot.index.loaded import Index
 from qabot.reader.model import OnnxReader, shipped_reader
 from qabot.reader.spans import Reading, short_range
 from qabot.reader.tokens import bundled_tokenizer, token_counter

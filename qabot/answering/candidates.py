@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qabot.index import Index
-from qabot.lexical import Bm25, Match
+from qabot.index.lexical import Bm25, Match
+from qabot.index.loaded import Index
 
 MODES = ("hybrid", "dense", "bm25")
 # How many nearest vectors the dense search returns (the rest score 0), and

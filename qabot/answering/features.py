@@ -10,9 +10,9 @@ from functools import lru_cache
 import numpy as np
 
 from qabot.answering.candidates import Hits, LexicalHits
-from qabot.evidence import answer_kind, coverage, idf, offers_kind
-from qabot.index import Index
-from qabot.lexical import terms, words
+from qabot.answering.evidence import answer_kind, coverage, idf, offers_kind
+from qabot.index.lexical import terms, words
+from qabot.index.loaded import Index
 
 FEATURES = (
     "sentence_bm25", "passage_dense", "passage_bm25", "coverage", "novelty", "answer_kind",

@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from qabot.answering.candidates import standout
+from qabot.answering.evidence import answer_kind, coverage, offers_kind
 from qabot.answering.features import FEATURES, Evidence, SentenceTerms
 from qabot.answering.missing import key_runs, name_terms, writings
 from qabot.errors import QabotError
-from qabot.evidence import answer_kind, coverage, offers_kind
-from qabot.lexical import terms, words
+from qabot.index.lexical import terms, words
 from qabot.reader.spans import MARGIN_BOUNDS
 
 MODEL_FILE = Path(__file__).with_name("judge.json")

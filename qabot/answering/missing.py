@@ -27,8 +27,8 @@ import unicodedata
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from qabot.index import Index
-from qabot.lexical import stopwords, terms
+from qabot.index.lexical import stopwords, terms
+from qabot.index.loaded import Index
 
 ALIASES_FILE = Path(__file__).with_name("aliases.json")
 # A word as written: letters or digits, with inner apostrophes, dots or hyphens.

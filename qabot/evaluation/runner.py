@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 from qabot.answering import Answer, Weights, declined_below
 from qabot.bot import Bot, Notice
-from qabot.embedder import Embedder
+from qabot.embedding.embedder import Embedder
 from qabot.errors import StoreError
 from qabot.evaluation.datasets import Case, QuestionSet
 from qabot.evaluation.metrics import Outcome, exact_match, holds_answer, summarize, token_f1

@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 
-from qabot.segments import SEGMENTS
+from qabot.index.segments import SEGMENTS
 
 # How rows are stored; part of every segment's mark.
 STORE_FORMAT = 1

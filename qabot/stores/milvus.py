@@ -45,13 +45,13 @@ logging.getLogger("milvus_lite").setLevel(logging.CRITICAL)
 
 from pymilvus import DataType, Function, FunctionType, MilvusClient, MilvusException  # noqa: E402
 
-from qabot.columns import RecordColumns
 from qabot.errors import StoreError
-from qabot.lexical import K1, B, terms
-from qabot.segments import RECORD_SETS, SEGMENTS
-from qabot.stores import StoreAddress
+from qabot.index.columns import RecordColumns
+from qabot.index.lexical import K1, B, terms
+from qabot.index.segments import RECORD_SETS, SEGMENTS
+from qabot.index.vectors import HNSW_BUILD_EFFORT, HNSW_NEIGHBOURS, open_vectors, search_effort
+from qabot.stores.address import StoreAddress
 from qabot.stores.keys import fingerprint, row_key, segment_number
-from qabot.vectors import HNSW_BUILD_EFFORT, HNSW_NEIGHBOURS, open_vectors, search_effort
 
 # Rows sent to Milvus in one insert.
 BATCH = 1000

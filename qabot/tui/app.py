@@ -25,17 +25,33 @@ from qabot.tui.answer_card import AnswerCard
 from qabot.tui.article_screen import ArticleScreen
 from qabot.tui.build_status import BuildStatus
 from qabot.tui.chat_header import ChatHeader
+from qabot.tui.clipboard import copied_message, copy_with_tools
 from qabot.tui.help_screen import HelpScreen
 from qabot.tui.key_bar import KeyBar
 from qabot.tui.keys import COMMANDS, chat_keys
 from qabot.tui.messages import (
-    Answered, AnswerFailed, BotFailed, BotReady, BuildProgressed, IndexNotice, LatestAnswerWanted, OpenArticle,
-    QuestionSubmitted, RebuildFailed, RebuildFinished,
+    Answered,
+    AnswerFailed,
+    BotFailed,
+    BotReady,
+    BuildProgressed,
+    IndexNotice,
+    LatestAnswerWanted,
+    OpenArticle,
+    QuestionSubmitted,
+    RebuildFailed,
+    RebuildFinished,
 )
 from qabot.tui.notice_card import NoticeCard
 from qabot.tui.pending_card import PendingCard
 from qabot.tui.presenting import (
-    AnswerView, build_summary, conversation_markdown, copy_text, error_text, export_name, heading_for,
+    AnswerView,
+    build_summary,
+    conversation_markdown,
+    copy_text,
+    error_text,
+    export_name,
+    heading_for,
     present,
 )
 from qabot.tui.question_card import QuestionCard
@@ -47,7 +63,7 @@ from qabot.tui.watching import Fingerprint, seeds_fingerprint
 if TYPE_CHECKING:
     from qabot.bot import Bot
     from qabot.conversation import Conversation
-    from qabot.embedder import Embedder
+    from qabot.embedding.embedder import Embedder
     from qabot.stores import StoreAddress
 
 # Seconds between two looks at the articles' modification times and sizes.
@@ -176,7 +192,7 @@ class QabotApp(App):
         """Open the index (building it if needed) and load the model."""
         try:
             from qabot.bot import Bot
-            from qabot.embedder import BundledModel
+            from qabot.embedding.embedder import BundledModel
 
             if self.embedder is None:
                 self.embedder = BundledModel()
@@ -397,8 +413,6 @@ class QabotApp(App):
     def copy_last(self, text: str) -> None:
         """Also hand ``text`` to the clipboard tools installed here (a
         thread: a tool may be slow), then say where it went."""
-        from qabot.tui.clipboard import copied_message, copy_with_tools
-
         message = copied_message(copy_with_tools(text))
         self.call_from_thread(self.notify, escape(message))
 

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from qabot.pages.extract import is_page
+from qabot.articles.pages.extract import is_page
 from qabot.printable import unwrapped
 from qabot.tui.key_bar import KeyBar
 from qabot.tui.keys import KeyEntry

@@ -16,7 +16,7 @@ from qabot.tui.presenting import ArticleTarget
 
 if TYPE_CHECKING:
     from qabot.answering import Answer
-    from qabot.build import BuildReport
+    from qabot.index.build import BuildReport
 
 
 @dataclass

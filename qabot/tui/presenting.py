@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from qabot.errors import QabotError
 from qabot.printable import one_line, preview, printable
-from qabot.wording import UNSURE, confidence_label, confidence_level, not_answered, percent, plural, unsure_of
+from qabot.wording import UNSURE, confidence_label, confidence_level, not_answered, plural, unsure_of
 
 if TYPE_CHECKING:  # only for annotations: importing the library pulls in numpy
     from qabot.answering import Answer, ScoredPassage, ShortAnswer
-    from qabot.records import Passage
+    from qabot.index.records import Passage
 
 # The wording and the terminal-safe text are the library's own, shared with the CLI.
 REFUSAL = not_answered()
@@ -330,7 +331,7 @@ def embedding_progress(done: int, total: int, seconds_per_text: float | None = N
 
 
 def build_summary(report) -> str:
-    """One line about a finished build (a qabot.build.BuildReport)."""
+    """One line about a finished build (a qabot.index.build.BuildReport)."""
     if not report.changed:
         return "The index is already up to date."
     return (f"Index updated: {plural(report.files, 'article')}, {plural(report.passages, 'passage')} "
@@ -339,8 +340,6 @@ def build_summary(report) -> str:
 
 def error_text(error: BaseException) -> str:
     """A one-line, readable account of ``error`` (never a traceback)."""
-    from qabot.errors import QabotError
-
     if isinstance(error, QabotError):
         return str(error)
     if isinstance(error, OSError) and error.strerror:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qabot.articles import ARTICLE_SUFFIXES
+from qabot.articles.files import ARTICLE_SUFFIXES
 
 Fingerprint = dict[str, tuple[int, int]]
 

@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from qabot.answering import Answer, Citation, ScoredPassage, ShortAnswer
-from qabot.embedder import HashingEmbedder
+from qabot.embedding.embedder import HashingEmbedder
 from qabot.tui.app import QabotApp, make_app
 
 from .seeds import LIBRARY, VOLCANO, write_seeds

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Collapsible, Input, ProgressBar, Static
 
-from qabot.embedder import HashingEmbedder
-
+from qabot.embedding.embedder import HashingEmbedder
 from qabot.tui.answer_card import AnswerCard
 from qabot.tui.article_screen import ArticleScreen
 from qabot.tui.chat_header import ChatHeader
@@ -564,7 +563,7 @@ async def test_a_failed_rebuild_keeps_the_old_index(new_app, workdir, monkeypatc
     app = new_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr("qabot.build.new_folder", refuse)
+        monkeypatch.setattr("qabot.index.build.new_folder", refuse)
         write_seeds(workdir / "seeds", {"harbour.txt": INJECTION})
         await pilot.press("ctrl+r")
         await settle(pilot)

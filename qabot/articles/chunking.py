@@ -10,25 +10,16 @@ lines of a hard-wrapped paragraph are judged together, as the paragraph.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 
-# Bump when a rule below changes what is cut out, so indexes are rebuilt.
+from qabot.articles.lines import is_prose, line_number, line_starts, trimmed, word_count, wraps_onto
+from qabot.articles.markdown import Block, is_markup_line, markdown_structure
+
+# Bump when a rule here or in qabot.articles.lines changes what is cut out,
+# so indexes are rebuilt.
 CHUNKING_RULES = 4
 MIN_PASSAGE_WORDS = 40
 MAX_PASSAGE_WORDS = 120
-# A line wrapped inside a paragraph holds at least this many words (shorter
-# lines that stop mid-sentence are headings, buttons, promos).
-WRAPPED_LINE_WORDS = 3
-# Characters by which a wrapped paragraph's next line may outrun what a
-# greedy wrap allows (wrappers that balance their lines).
-WRAP_SLACK = 8
-
-# A word: two or more letters (any script), or a number.
-WORD = re.compile(r"[^\W\d_]{2,}|\d+")
-# A web address: its parts are not words of prose.
-_ADDRESS = re.compile(r"\S+://\S*|www\.\S+")
-_TERMINAL = tuple('.!?…:;"\'”’)]»')
 # After a sentence end: closing quotes/brackets, then white space.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s)")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+([\"'“‘(\[«]*)([A-Z0-9À-Þ])")
@@ -65,43 +56,6 @@ class ChunkedArticle:
     passages: tuple[ChunkedPassage, ...]
 
 
-def word_count(text: str) -> int:
-    return len(text.split())
-
-
-def is_prose(line: str) -> bool:
-    """True for a line of running text, False for page furniture.
-
-    Prose has at least four words (numbers count; web addresses do not)
-    and ends like a sentence, or is long enough (15 words) to be text even
-    without a closing mark.
-    """
-    stripped = line.strip()
-    words = len(WORD.findall(_ADDRESS.sub(" ", stripped)))
-    if words >= 15:
-        return True
-    return words >= 4 and stripped.endswith(_TERMINAL)
-
-
-def line_starts(text: str) -> list[int]:
-    """Offsets at which each line of ``text`` begins."""
-    return [0] + [m.end() for m in re.finditer("\n", text)]
-
-
-def line_number(starts: list[int], offset: int) -> int:
-    """1-based line holding ``offset``, given :func:`line_starts`."""
-    return bisect_right(starts, offset)
-
-
-def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` so it neither starts nor ends with white space."""
-    while start < end and (text[start].isspace() or text[start] == "\ufeff"):
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def title_span(text: str) -> tuple[int, int] | None:
     """The first non-empty line, which names the article, unless it reads as
     a sentence of the text itself (prose ending with . ! or ?)."""
@@ -115,18 +69,6 @@ def title_span(text: str) -> tuple[int, int] | None:
             return start, end
         offset += len(line) + 1
     return None
-
-
-def wraps_onto(line: str, following: str) -> bool:
-    """True when the break between ``line`` and ``following`` looks like a
-    hard wrap inside one paragraph: ``line`` is long enough, stops
-    mid-sentence, and ``following`` is not much longer than it (were it,
-    its first word would have fitted on ``line``)."""
-    line, following = line.rstrip(), following.rstrip()
-    if not following.strip() or line.endswith(_TERMINAL) or len(WORD.findall(line)) < WRAPPED_LINE_WORDS:
-        return False
-    first_word = following.split()[0]
-    return len(following) <= len(line) + 1 + len(first_word) + WRAP_SLACK
 
 
 def _prose_flags(run: list[str]) -> list[bool]:
@@ -258,9 +200,7 @@ def _merge_short(groups, text, min_words, max_words, markdown):
 
 def _blocks(text: str, markdown: bool) -> tuple[tuple[int, int] | None, list]:
     """The title's span and the article's blocks (see
-    :mod:`qabot.markdown_blocks`); a plain article is all prose blocks."""
-    from qabot.markdown_blocks import Block, is_markup_line, markdown_structure
-
+    :mod:`qabot.articles.markdown`); a plain article is all prose blocks."""
     if markdown:
         title, blocks = markdown_structure(text)
         if title is not None:
@@ -283,7 +223,7 @@ def chunk_article(
     """Title, passages and sentences of one article, with exact offsets.
 
     With ``markdown``, headings, list items and bylines are read as such
-    (see :mod:`qabot.markdown_blocks`).
+    (see :mod:`qabot.articles.markdown`).
     """
     title, blocks = _blocks(text, markdown)
     title_text = text[title[0]:title[1]] if title else ""

@@ -1,8 +1,8 @@
 """A segment's passages and sentences stored in columns.
 
 Loading an index must not parse every record: each field is a plain file
-read memory-mapped, and a :class:`~qabot.records.Passage` or
-:class:`~qabot.records.Sentence` is made only for the rows an answer uses.
+read memory-mapped, and a :class:`~qabot.index.records.Passage` or
+:class:`~qabot.index.records.Sentence` is made only for the rows an answer uses.
 
 In ``<segment>/<records>/`` (records is ``passages`` or ``sentences``):
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qabot.records import Passage, Sentence
+from qabot.index.records import Passage, Sentence
 
 RECORD_TYPES = {"passages": Passage, "sentences": Sentence}
 NUMBER_FIELDS = {

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from qabot.articles.pages.extract import Page, article_text
 from qabot.errors import PageError
-from qabot.pages.extract import Page, article_text
 
 SOURCE_PREFIX = "Source: "
 RETRIEVED_PREFIX = "Retrieved: "

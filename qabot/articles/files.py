@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from qabot.articles.pages.extract import PAGE_SUFFIXES, article_text, extract_page, is_page
 from qabot.errors import ArticleError, NoArticlesError, PageError
-from qabot.pages.extract import PAGE_SUFFIXES, article_text, extract_page, is_page
 
 ARTICLE_SUFFIXES = (".txt", ".md", *PAGE_SUFFIXES)
 

@@ -17,9 +17,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
-from qabot.articles import decode_article
+from qabot.articles.files import decode_article
+from qabot.articles.pages.extract import is_page
 from qabot.errors import ArticleError, QuoteMismatchError
-from qabot.pages.extract import is_page
 
 # Articles kept in memory at once (the most recently checked).
 CACHED_ARTICLES = 64

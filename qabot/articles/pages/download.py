@@ -6,8 +6,10 @@ import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
+
+from qabot import __version__
+from qabot.articles.pages.extract import MAX_PAGE_BYTES
 from qabot.errors import PageError
-from qabot.pages.extract import MAX_PAGE_BYTES
 
 TIMEOUT_SECONDS = 30
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -45,8 +47,6 @@ def download(url: str, timeout: float = TIMEOUT_SECONDS) -> bytes | str:
     address = page_address(url)
     if address is None:
         raise PageError(f"{url}: not a web address (give one starting with http:// or https://)")
-    from qabot import __version__
-
     request = urllib.request.Request(address, headers={
         "User-Agent": f"qabot/{__version__} (article reader)", "Accept": "text/html,application/xhtml+xml",
     })

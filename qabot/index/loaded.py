@@ -6,8 +6,8 @@ Layout of the folder (no pickle anywhere):
   file its content hash, its passages' hashes, the segment holding it and
   its rows there; per segment its sizes and how each vector set is
   searched; the size and SHA-256 of every other file.
-- ``segments/<name>/`` (see :mod:`qabot.segments`): ``passages/`` and
-  ``sentences/``, the records in columns (see :mod:`qabot.columns`,
+- ``segments/<name>/`` (see :mod:`qabot.index.segments`): ``passages/`` and
+  ``sentences/``, the records in columns (see :mod:`qabot.index.columns`,
   memory-mapped); ``passages.npy`` /
   ``sentences.npy`` / ``windows.npy``: unit vectors of each passage, each
   sentence, and each sentence read together with the one before it, plus an
@@ -26,18 +26,28 @@ from pathlib import Path
 import numpy as np
 
 from qabot import __version__
-from qabot.chunking import CHUNKING_RULES, MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
+from qabot.articles.chunking import CHUNKING_RULES, MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
+from qabot.articles.pages.extract import is_page
 from qabot.errors import IndexLoadError, StoreOutOfStepError
-from qabot.lexical import Bm25
-from qabot.pages.extract import is_page
-from qabot.records import Passage, Sentence
-from qabot.segments import (
-    PAGES, RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, LoadedSegment, RecordList, checked_at_load,
-    is_segment_name, load_segment, page_file, segment_files,
+from qabot.index.lexical import Bm25
+from qabot.index.records import Passage, Sentence
+from qabot.index.segments import (
+    PAGES,
+    RECORD_SETS,
+    RECORDS_OF,
+    SEGMENTS,
+    VECTOR_SETS,
+    LoadedSegment,
+    RecordList,
+    checked_at_load,
+    is_segment_name,
+    load_segment,
+    page_file,
+    segment_files,
 )
-from qabot.storage import readable_folder
+from qabot.index.storage import readable_folder
+from qabot.index.vectors import SEARCH_KINDS
 from qabot.stores.keys import marks_of, segment_number, split_keys
-from qabot.vectors import SEARCH_KINDS
 
 FORMAT = 2
 MANIFEST = "manifest.json"
@@ -315,7 +325,7 @@ class Index:
                 f"index in {str(folder)!r} holds vectors of size {model['dimension']}, not {dimension}")
         check_file_sizes(source, manifest)
         # What loading reads whole is checked whole; records are checked as
-        # they are used (qabot.quotes), everything when a build verifies.
+        # they are used (qabot.articles.quotes), everything when a build verifies.
         check_file_hashes(source, manifest, [
             f"{SEGMENTS}/{name}/{file}" for name, entry in manifest["segments"].items()
             for file in checked_at_load(entry)])
@@ -406,7 +416,7 @@ class Index:
     def best_by_terms(self, records: str, question_terms: list[str], count: int) -> np.ndarray | None:
         """Numbers of the rows whose terms the store finds best for
         ``question_terms`` (twice ``count``: the store's BM25 weighs terms a
-        little differently from :mod:`qabot.lexical`, which then picks the
+        little differently from :mod:`qabot.index.lexical`, which then picks the
         best ``count`` among them), or None when the index has no store."""
         if self.store is None:
             return None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qabot.row_files import RowFile
+from qabot.index.row_files import RowFile
 
 # Texts embedded between two saves.
 CHUNK = 2048

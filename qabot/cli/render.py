@@ -8,7 +8,7 @@ characters itself.
 from __future__ import annotations
 
 from qabot.answering import Answer
-from qabot.pages.extract import is_page
+from qabot.articles.pages.extract import is_page
 from qabot.printable import one_line, preview, printable, unwrapped
 from qabot.wording import confidence_label, not_answered, unsure_of
 

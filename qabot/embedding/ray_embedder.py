@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from qabot.embedder import MODEL_NAME, BundledModel, Progress
+from qabot.embedding.embedder import MODEL_NAME, BundledModel, Progress
 from qabot.errors import QabotError
 
 # Texts per piece handed to a worker: large enough to keep the model busy,

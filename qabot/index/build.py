@@ -16,23 +16,40 @@ from typing import Callable
 
 import numpy as np
 
-from qabot.articles import Article, file_hashes, read_articles
-from qabot.chunking import chunk_article
-from qabot.embedder import Embedder
-from qabot.embedding_cache import CHUNK, JOINED, EmbeddingCache, cache_folder
+from qabot.articles.chunking import chunk_article
+from qabot.articles.files import Article, file_hashes, read_articles
+from qabot.embedding.embedder import Embedder
 from qabot.errors import IndexLoadError, IndexWriteError
-from qabot.index import (
-    FORMAT, MANIFEST, Index, check_file_hashes, check_file_sizes, chunking_settings, data_file_hashes,
-    data_file_sizes, embedding_texts, passage_embedding_text, read_manifest,
+from qabot.index.embedding_cache import CHUNK, JOINED, EmbeddingCache, cache_folder
+from qabot.index.loaded import (
+    FORMAT,
+    MANIFEST,
+    Index,
+    check_file_hashes,
+    check_file_sizes,
+    chunking_settings,
+    data_file_hashes,
+    data_file_sizes,
+    embedding_texts,
+    passage_embedding_text,
+    read_manifest,
 )
-from qabot.records import Passage, Sentence
-from qabot.row_files import RowFile
-from qabot.segments import (
-    RECORD_SETS, RECORDS_OF, SEGMENTS, VECTOR_SETS, NewRecords, has_columns, page_file, read_rows, segment_name,
+from qabot.index.records import Passage, Sentence
+from qabot.index.row_files import RowFile
+from qabot.index.segments import (
+    RECORD_SETS,
+    RECORDS_OF,
+    SEGMENTS,
+    VECTOR_SETS,
+    NewRecords,
+    has_columns,
+    page_file,
+    read_rows,
+    segment_name,
     write_segment,
 )
-from qabot.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
-from qabot.vectors import EXACT
+from qabot.index.storage import build_lock, link_tree, new_folder, recover, refuse_non_folder, write_json
+from qabot.index.vectors import EXACT
 
 # progress(stage, done, total): stage is "embedding", then "search graph of
 # <set>" for a large set; called as work is done.
@@ -152,7 +169,7 @@ def is_current_layout(manifest: dict) -> bool:
 def is_fresh(manifest: dict, seeds: Path, embedder: Embedder, hashes: dict[str, str] | None = None) -> bool:
     """True when the manifest was built from exactly these articles and settings.
 
-    ``manifest`` is one :func:`~qabot.index.read_manifest` checked; ``hashes``
+    ``manifest`` is one :func:`~qabot.index.loaded.read_manifest` checked; ``hashes``
     are the articles' hashes when already known (else the files are read).
     """
     recorded = {name: entry["sha256"] for name, entry in manifest["files"].items()}

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from qabot.columns import RecordColumns, column_files, record_from, write_columns
-from qabot.lexical import TERM_FILES, TermCounts
-from qabot.records import Passage, Sentence
-from qabot.vectors import EXACT, HNSW, VectorStore, search_kind, vector_files, write_vectors
+from qabot.index.columns import RecordColumns, column_files, record_from, write_columns
+from qabot.index.lexical import TERM_FILES, TermCounts
+from qabot.index.records import Passage, Sentence
+from qabot.index.vectors import EXACT, HNSW, VectorStore, search_kind, vector_files, write_vectors
 
 SEGMENTS = "segments"
 VECTOR_SETS = ("passages", "sentences", "windows")
@@ -34,7 +34,7 @@ SEARCHED = ("passages", "sentences")
 RECORDS_OF = {"passages": "passages", "sentences": "sentences", "windows": "sentences"}
 RECORD_SETS = ("passages", "sentences")
 # How a segment stores its records: "columns" (memory-mapped, see
-# qabot.columns); a segment without it is an older one with JSON Lines,
+# qabot.index.columns); a segment without it is an older one with JSON Lines,
 # read only to carry its vectors into a new segment.
 COLUMNS = "columns"
 # The texts of web-page articles, extracted when the segment was written.

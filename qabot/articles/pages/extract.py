@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qabot.chunking import is_prose
+from qabot.articles.lines import is_prose
 from qabot.errors import PageError
 
 PAGE_SUFFIXES = (".html", ".htm")

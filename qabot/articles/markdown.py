@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qabot.chunking import WORD, is_prose, line_starts, trimmed
+from qabot.articles.lines import WORD, is_prose, line_starts, trimmed
 
 _HEADING = re.compile(r" {0,3}#{1,6}[ \t]+(\S.*?)[ \t]*(?:#+[ \t]*)?$")
 _ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")

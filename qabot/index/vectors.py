@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from qabot.row_files import RowFile
+from qabot.index.row_files import RowFile
 
 # Rows above which a searched set gets an HNSW graph. Scanning 20,000 rows of
 # 384 floats takes about 4 ms on the 2-core machine (bench/scale.py).

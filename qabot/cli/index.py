@@ -1,0 +1,86 @@
+"""`qabot index`: build or update the index, on this machine or on Ray."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from qabot.cli.output import EXIT_OK, stderr_notice
+from qabot.cli.parser import LOCAL_RAY
+from qabot.cli.progress import ProgressBar
+from qabot.embedding.embedder import BundledModel
+from qabot.embedding.fast_encoder import onnx_folder
+from qabot.embedding.ray_embedder import RayEmbedder
+from qabot.index.update import IndexUpdate
+from qabot.stores import open_store
+from qabot.wording import plural
+
+
+def run(args: argparse.Namespace) -> int:
+    report = index_articles(args)
+    if args.json:
+        print(json.dumps(report))
+    return EXIT_OK
+
+
+def index_articles(args: argparse.Namespace) -> dict:
+    """Build or update the index (with a progress bar and a summary line,
+    unless ``args.json``); return the counts as `qabot index --json` gives
+    them."""
+    model = BundledModel()
+    force = getattr(args, "force", False)  # `qabot add` has no --force
+    store = embedder = None
+    try:
+        store = _open_store(args, model.dimension)
+        embedder = _ray_embedder(args) or model
+        with ProgressBar("Embedding", enabled=not args.json) as bar:
+            # An explicit build makes the store this index's, whatever it held.
+            update = IndexUpdate(args.seeds, args.index, embedder, store, bar.update, stderr_notice, take_over=True)
+            report = update.run(force=force)
+    finally:
+        if embedder is not None and embedder is not model:
+            embedder.close()
+        if store is not None:
+            store.close()
+    _refresh_fast_path(model, onnx_folder(args.index), force, quiet=args.json)
+    if not args.json:
+        state = "updated" if report.changed else "already up to date"
+        print(f"index {state}: {plural(report.files, 'article')}, {plural(report.passages, 'passage')}, "
+              f"{plural(report.sentences, 'sentence')}; {plural(report.embedded, 'passage')} embedded "
+              f"({plural(report.texts_embedded, 'text')} in all), {report.reused} reused, "
+              f"{report.removed} removed ({report.seconds:.1f} s)")
+    return report.to_json()
+
+
+def _open_store(args: argparse.Namespace, dimension: int):
+    """The Milvus store ``--store`` names, connected, or None."""
+    if args.store is None:
+        return None
+    if not args.json:
+        stderr_notice(f"keeping the Milvus store {args.store} in step with the index")
+    return open_store(args.store, dimension)
+
+
+def _ray_embedder(args: argparse.Namespace):
+    """The Ray embedder `--ray` asks for, or None (Ray is imported only then)."""
+    address = getattr(args, "ray", None)  # `qabot add` has no --ray
+    if address is None:
+        return None
+    if not args.json:
+        stderr_notice("starting Ray on this machine" if address == LOCAL_RAY else f"connecting to Ray at {address}")
+    embedder = RayEmbedder(None if address == LOCAL_RAY else address, args.ray_workers)
+    if not args.json:
+        stderr_notice(f"embedding on {embedder.workers} Ray worker{'s' if embedder.workers != 1 else ''}")
+    return embedder
+
+
+def _refresh_fast_path(model, folder: Path, force: bool, quiet: bool) -> None:
+    """Export the model for fast questions when the export is missing or
+    damaged (or with --force); nothing is re-embedded for it."""
+    if not force and model.attach_fast_path(folder):
+        return
+    if not quiet:
+        stderr_notice(f"exporting the model to {folder} for fast questions (nothing is re-embedded)")
+    if not model.export_fast_path(folder):
+        stderr_notice("the fast question path is unavailable; questions use sentence-transformers")
