@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from qabot.printable import one_line, preview, printable
-from qabot.wording import UNSURE, confidence_label, confidence_level, not_answered, percent, plural, unsure_of
+from qabot.wording import (
+    UNSURE, confidence_label, confidence_level, not_answered, percent, plural, taking_to_mean, unsure_of,
+)
 
 if TYPE_CHECKING:  # only for annotations: importing the library pulls in numpy
     from qabot.answering import Answer, ScoredPassage, ShortAnswer
@@ -111,6 +113,11 @@ class AnswerView:
     # The answer is more likely wrong than right: the sentence is shown as
     # the closest one, not as the answer.
     unsure: bool = False
+    # For a follow-up: what its pointing word was taken to mean, as one
+    # printable line ("Taking “he” to mean ..."); None otherwise.
+    assumed: str | None = None
+    # That reading came from an unsure or declined earlier answer.
+    assumed_doubtful: bool = False
 
     @property
     def confidence_label(self) -> str:
@@ -168,10 +175,14 @@ def present(answer: "Answer") -> AnswerView:
     unsure answer's sentence is the closest one: its short answer is not
     marked."""
     question = one_line(answer.question)
+    ref = answer.assumed_reference
+    assumed = one_line(taking_to_mean(ref.word, ref.meaning, ref.earlier)) if ref else None
+    doubtful = ref is not None and ref.earlier != "sure"
     if answer.abstained or answer.passage is None or answer.citation is None:
         others = tuple(passage_view(s) for s in answer.passages)
         headline = one_line(answer.reason) if answer.reason else REFUSAL
-        return AnswerView(question, True, headline, None, None, None, None, answer.confidence, others, None)
+        return AnswerView(question, True, headline, None, None, None, None, answer.confidence, others, None,
+                          assumed=assumed, assumed_doubtful=doubtful)
     sentence, passage, cited, short = answer.sentence, answer.passage, answer.citation, answer.short_answer
     label = citation_label(cited.file, cited.line)
     highlight = relative_span(passage.start, passage.text, sentence.start, sentence.end, sentence.text)
@@ -182,7 +193,7 @@ def present(answer: "Answer") -> AnswerView:
     return AnswerView(
         question, False, sentence.text, passage.text, highlight, label, cited.title,
         answer.confidence, others, passage_target(passage, label, sentence, short if inside else None),
-        _shifted(inside, highlight), answer.unsure,
+        _shifted(inside, highlight), answer.unsure, assumed, doubtful,
     )
 
 
@@ -199,7 +210,7 @@ def _quoted(text: str) -> str:
 
 
 def _markdown_answer(view: AnswerView) -> list[str]:
-    lines = [f"## Q: {view.question}", ""]
+    lines = [f"## Q: {view.question}", ""] + ([view.assumed, ""] if view.assumed else [])
     if view.refused:
         lines += [f"**{view.headline}**", ""]
         if view.others:
@@ -242,6 +253,15 @@ def heading_for(titles: Iterable[str]) -> str:
     if len(titles) == 1:
         return one_line(titles[0]) or "1 article"
     return f"{len(titles)} articles"
+
+
+def limit_heading(chosen_titles: list[str], total: int) -> str:
+    """The header's words for questions limited to the articles of
+    ``chosen_titles`` among ``total``: ``only “Title” (1 of 3 articles)``."""
+    of = f"{len(chosen_titles)} of {total} articles"
+    if len(chosen_titles) == 1:
+        return f"only “{one_line(chosen_titles[0]) or 'untitled'}” ({of})"
+    return f"only {of}"
 
 
 @dataclass(frozen=True)
