@@ -266,11 +266,13 @@ def limit_heading(chosen_titles: list[str], total: int) -> str:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A run of non-blank lines of an article, with its offsets."""
+    """A run of non-blank lines of an article, with its offsets; ``joined``
+    when it was cut from the lines after it (no blank line between)."""
 
     start: int
     end: int
     text: str
+    joined: bool = False
 
 
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
@@ -279,12 +281,34 @@ _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
 ARTICLE_REACH = 20_000
 
 
-def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragraph]:
+def paragraphs(text: str, start: int = 0, end: int | None = None,
+               span: tuple[int, int] | None = None) -> list[Paragraph]:
     """The article split at blank lines, between ``start`` and ``end``;
     every character of a non-blank line belongs to exactly one paragraph.
-    Offsets are into the whole ``text``."""
+    Offsets are into the whole ``text``. With ``span`` (a cited passage),
+    a paragraph is also cut at line ends so that the lines holding the span
+    are a paragraph of their own: a passage can begin below lines that
+    are no prose (the web page's leftovers above the shipped article's
+    first passage), and only its own lines are marked as cited."""
     end = len(text) if end is None else end
-    return [Paragraph(m.start(), m.end(), m.group()) for m in _PARAGRAPH.finditer(text, start, end)]
+    found = []
+    for match in _PARAGRAPH.finditer(text, start, end):
+        cuts = [cut for cut in _line_cuts(text, span) if match.start() < cut < match.end()]
+        edges = [match.start(), *cuts, match.end()]
+        for number, (low, high) in enumerate(zip(edges, edges[1:])):
+            piece = text[low:high].rstrip("\n")
+            found.append(Paragraph(low, low + len(piece), piece, joined=number < len(cuts)))
+    return found
+
+
+def _line_cuts(text: str, span: tuple[int, int] | None) -> list[int]:
+    """Where the lines holding ``span`` begin and where the lines after them
+    begin: the places to cut a paragraph around it."""
+    if span is None or span[1] <= span[0]:
+        return []
+    first = text.rfind("\n", 0, span[0]) + 1
+    after = text.find("\n", span[1] - 1 if span[1] > 0 else 0)
+    return [first] + ([after + 1] if after >= 0 else [])
 
 
 def window_around(text: str, start: int, end: int, reach: int = ARTICLE_REACH) -> tuple[int, int]:
