@@ -19,6 +19,8 @@ COMMANDS = {
     "chat": ["chat"],
     "index": ["index"],
     "add": ["add", "page.html"],
+    "list": ["list"],
+    "remove": ["remove", "page.txt"],
     "ask": ["ask", MISSILES],
     "eval": ["eval", "questions.jsonl"],
 }
@@ -48,6 +50,8 @@ def ran(monkeypatch):
     monkeypatch.setattr(qabot.cli, "cmd_index", record("index"))
     monkeypatch.setattr(qabot.cli, "cmd_ask", record("ask"))
     monkeypatch.setattr(qabot.pages.command, "cmd_add", record("add"))
+    monkeypatch.setattr(qabot.cli, "cmd_list", record("list"))
+    monkeypatch.setattr(qabot.cli, "cmd_remove", record("remove"))
     monkeypatch.setattr(qabot.evaluation.command, "cmd_eval", record("eval"))
     monkeypatch.setattr(qabot.tui.app, "run_chat", chat)
     monkeypatch.delenv("QABOT_STORE", raising=False)
