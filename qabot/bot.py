@@ -301,7 +301,7 @@ class Bot:
         if check is None or check.damage is None or check.index is not self.answerer.index:
             return
         if self.notice:
-            self.notice(f"{check.damage}; rebuilding the index before answering")
+            self.notice(f"the index is damaged; rebuilding it before answering ({check.damage})")
         try:
             self.rebuild(verify=True)
         except QabotError as error:
