@@ -187,7 +187,9 @@ def known_articles(seeds: Path, known: list[str]) -> str:
     if not known:
         return f"there are no articles in {str(seeds)!r}"
     named = [str(seeds / name) for name in known[:LISTED_AT_MOST]]
-    more = f" and {len(known) - LISTED_AT_MOST:,} more (qabot list names them all)" if len(known) > LISTED_AT_MOST else ""
+    more = ""
+    if len(known) > LISTED_AT_MOST:
+        more = f" and {len(known) - LISTED_AT_MOST:,} more (qabot list names them all)"
     return f"the articles are {', '.join(named)}{more}"
 
 

@@ -166,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
                f"say), short_answer, abstained, unsure (the confidence is below {UNSURE_BELOW:.0%}: the "
                "article may not say, and the sentence is only the closest), confidence, truncated, "
                "source {file, title, line, start, end, extracted} and passages [{text, score, file, line, start, end, extracted}]; a refusal adds "
-               "reason and not_mentioned; with --article, limited_to lists the articles' files; a line that is not a question gets {question, error} and "
+               "reason and not_mentioned; with --article, limited_to lists the articles' files; "
+               "a line that is not a question gets {question, error} and "
                "the exit code is 2. Every quote is checked against its article before it is shown. "
                "For a web page (.html, .htm; extracted: true) line and offsets count in the text "
                "extracted from the page, which the index keeps and the chat window shows.")
