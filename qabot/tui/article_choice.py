@@ -41,7 +41,8 @@ class ArticleChoice(ModalScreen[tuple[str, ...] | None]):
     ArticleChoice OptionList {
         height: auto;
         max-height: 20;
-        border: none;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     ArticleChoice #about {
         color: $text-muted;
