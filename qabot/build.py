@@ -200,12 +200,13 @@ def _segments_of(names) -> set[str]:
     return {name.split("/")[1] for name in names if name.startswith(f"{SEGMENTS}/")}
 
 
-def _source_files(manifest: dict, reusable: dict[str, dict]) -> list[str]:
+def _source_files(reusable: dict[str, dict]) -> list[str]:
     """The files a build copies vectors from for the ``reusable`` articles:
-    the vectors and records of the segments holding them."""
+    the vector files of the segments holding them. (Their records need no
+    check: a vector is reused only where the text its record gives has the
+    hash of a text to embed now, so a damaged record reuses nothing.)"""
     segments = {entry["segment"] for entry in reusable.values()}
-    return [f"{SEGMENTS}/{name}/{file}" for name in sorted(segments)
-            for file in record_files(manifest["segments"][name]) + [f"{v}.npy" for v in VECTOR_SETS]]
+    return [f"{SEGMENTS}/{name}/{vectors}.npy" for name in sorted(segments) for vectors in VECTOR_SETS]
 
 
 def _file_hashes(staging: Path, names, manifest: dict, kept: list[str]) -> dict[str, str]:
@@ -529,7 +530,7 @@ def _checked_plan(folder: Path, manifest: dict, articles: list[Article], force: 
     as sound, and never found again."""
     plan = plan_update(manifest, articles, force, _segments_of(damaged))
     if manifest and not checked:
-        found = file_problems(folder, manifest, _source_files(manifest, plan.reusable))
+        found = file_problems(folder, manifest, _source_files(plan.reusable))
         if found:
             damaged.update(found)
             plan = plan_update(manifest, articles, force, _segments_of(damaged))
