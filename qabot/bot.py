@@ -6,12 +6,13 @@ Both the command line and the chat UI are thin layers over :class:`Bot`.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from qabot.answering import Answer, Answerer, Weights
-from qabot.articles.files import article_paths, decode_article
+from qabot.articles.files import article_paths, chosen_articles, decode_article
 from qabot.articles.pages.extract import is_page
 from qabot.conversation import Conversation
 from qabot.embedding.embedder import BundledModel, Embedder
@@ -25,7 +26,7 @@ from qabot.errors import (
     StoreOutOfStepError,
 )
 from qabot.index.build import BuildProgress, BuildReport, is_current_layout, is_fresh
-from qabot.index.loaded import Index, check_file_sizes, read_manifest
+from qabot.index.loaded import ContentCheck, Index, check_file_sizes, file_problems, read_manifest
 from qabot.index.storage import readable_folder, refuse_non_folder
 from qabot.index.update import IndexUpdate
 from qabot.reader.model import start_loading
@@ -49,6 +50,103 @@ def index_state(seeds: Path, folder: Path, embedder: Embedder) -> str:
     except IndexLoadError:
         return "missing"
     return "fresh" if is_fresh(manifest, seeds, embedder) else "stale"
+
+
+@dataclass
+class IndexCheck:
+    """What :func:`check_index` found. ``problems``: what is wrong, one line
+    each (none when the index is sound); ``notes``: what is worth knowing
+    but not wrong (articles changed since the build, no export for fast
+    questions)."""
+
+    folder: Path
+    problems: list[str] = field(default_factory=list)
+    # {file inside the index folder: what is wrong with it}
+    damaged: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    files: int = 0  # files checked
+    bytes: int = 0  # and their size
+    seconds: float = 0.0
+
+    @property
+    def sound(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict:
+        return {"index": str(self.folder), "sound": self.sound, "problems": self.problems,
+                "damaged_files": self.damaged, "notes": self.notes, "files_checked": self.files,
+                "bytes_checked": self.bytes, "seconds": round(self.seconds, 3)}
+
+
+def check_index(seeds: Path, folder: Path, embedder: Embedder, store: StoreAddress | None = None) -> IndexCheck:
+    """Check the whole index in ``folder``: its manifest, every file's size
+    and SHA-256 against it, that it loads for ``embedder``, the model export
+    for fast questions beside it (which checks itself against the vector it
+    gave when exported), and with a ``store``, that the store holds it whole.
+    Whether the articles in ``seeds`` changed since the build is a note:
+    an index behind its articles is not damaged. Reads every byte: a
+    second or more at 100,000 passages."""
+    began = time.perf_counter()
+    check = IndexCheck(folder)
+    try:
+        _check_files(check, seeds, folder, embedder, store)
+    finally:
+        check.seconds = time.perf_counter() - began
+    return check
+
+
+def _check_files(check: IndexCheck, seeds: Path, folder: Path, embedder: Embedder,
+                 store: StoreAddress | None) -> None:
+    try:
+        source = readable_folder(folder)
+        manifest = read_manifest(source)
+    except IndexLoadError as error:
+        check.problems.append(f"{error}; `qabot index` builds it")
+        return
+    sizes = manifest["file_sizes"]
+    check.files, check.bytes = len(sizes), sum(sizes.values())
+    if "file_hashes" not in manifest:
+        check.problems.append("the index predates content hashes, so its files cannot be checked; `qabot index` "
+                              "rewrites it once (nothing is re-embedded)")
+    check.damaged = file_problems(source, manifest)
+    check.problems += [f"{str(folder / name)!r}: {why}" for name, why in check.damaged.items()]
+    if not check.damaged:
+        _check_loading(check, folder, embedder, store)
+    try:
+        if not is_fresh(manifest, seeds, embedder):
+            check.notes.append(f"the articles in {str(seeds)!r} changed since the index was built (or it was "
+                               "built with another model); `qabot index` updates it")
+    except QabotError as error:
+        check.notes.append(f"the articles cannot be compared with the index: {error}")
+    _check_export(check, folder, embedder)
+
+
+def _check_loading(check: IndexCheck, folder: Path, embedder: Embedder, store: StoreAddress | None) -> None:
+    """That the index loads for ``embedder`` and the store (if any) holds it."""
+    opened = None
+    try:
+        opened = open_store(store, embedder.dimension) if store is not None else None
+        _load(folder, embedder, opened).check_store()
+    except QabotError as error:
+        check.problems.append(str(error))
+    finally:
+        if opened is not None:
+            opened.close()
+
+
+def _check_export(check: IndexCheck, folder: Path, embedder: Embedder) -> None:
+    """Whether the model export for fast questions beside the index is
+    there, and still gives the vector it was checked to give."""
+    attach = getattr(embedder, "attach_fast_path", None)
+    if attach is None:
+        return
+    export = onnx_folder(folder)
+    if not export.is_dir():
+        check.notes.append(f"no model export for fast questions in {str(export)!r}, so questions load PyTorch "
+                           "(seconds slower); `qabot index` makes it")
+    elif not attach(export):
+        check.problems.append(f"the model export for fast questions in {str(export)!r} is damaged (it no longer "
+                              "gives the vector it gave when exported); `qabot index` exports it again")
 
 
 def _load(folder: Path, embedder: Embedder, store=None) -> Index:
@@ -139,6 +237,9 @@ class Bot:
     # One rebuild at a time in this process (the chat window's worker, or a
     # question that found the index out of date), each swapping in its index.
     _rebuilding: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # The background check of the files of the index in use, begun after
+    # its first answer (qabot.index.loaded.ContentCheck); None before.
+    _content_check: ContentCheck | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(
@@ -171,12 +272,19 @@ class Bot:
         answerer = Answerer(index, embedder, seeds, mode=mode, weights=weights)
         return cls(seeds, folder, embedder, answerer, report, stale_because, notice, opened)
 
-    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
-        """Answer ``question``. A record that is not its article's text
-        (the index is damaged, or an article changed since) is never shown:
-        the index is rebuilt first (``notice`` is told), then asked again."""
+    def ask(self, question: str, k: int = 3, context: str | None = None, articles=()) -> Answer:
+        """Answer ``question``; with ``articles`` (names relative to the
+        seeds folder, see :meth:`article_names`), from those articles only
+        (UnknownArticleError for one the index does not hold). A record
+        that is not its article's text (the index is damaged, or an article
+        changed since) is never shown: the index is rebuilt first
+        (``notice`` is told), then asked again. So is an index whose files
+        the background check (begun after the first answer) found damaged,
+        before the next question is answered."""
+        self._repair_if_damaged()
+        limit = {"articles": tuple(articles)} if articles else {}  # an answerer a test scripts may not take it
         try:
-            return self.answerer.ask(question, k=k, context=context)
+            return self._after_answer(self.answerer.ask(question, k=k, context=context, **limit))
         except QuoteMismatchError as error:
             if self.notice:
                 self.notice(f"{error}; rebuilding the index")
@@ -185,7 +293,42 @@ class Bot:
             if self.notice:
                 self.notice(f"{error}; loading the index again")
             self.reload()
-        return self.answerer.ask(question, k=k, context=context)
+        return self._after_answer(self.answerer.ask(question, k=k, context=context, **limit))
+
+    def _repair_if_damaged(self) -> None:
+        """Rebuild the index, verifying every file, when the background
+        check found a file of the index in use damaged (``notice`` is told
+        why): questions are never answered from it. IndexLoadError when it
+        cannot be rebuilt."""
+        check = self._content_check
+        if check is None or check.damage is None or check.index is not self.answerer.index:
+            return
+        if self.notice:
+            self.notice(f"the index is damaged; rebuilding it before answering ({check.damage})")
+        try:
+            self.rebuild(verify=True)
+        except QabotError as error:
+            raise IndexLoadError(f"{check.damage}, and it cannot be rebuilt ({error}); "
+                                 "not answering from it") from None
+
+    def _after_answer(self, answer: Answer) -> Answer:
+        """``answer``, once a background check of the files of the index in
+        use has begun, if none has: after the first answer, so that it never
+        slows a cold question (at 100,000 passages it reads 2 GB)."""
+        check, index = self._content_check, self.answerer.index
+        if check is None or check.index is not index:
+            if check is not None:
+                check.stop()
+            self._content_check = ContentCheck(index).start()
+        return answer
+
+    def article_names(self, files) -> tuple[str, ...]:
+        """The article names (relative to the seeds folder) that ``files``
+        stand for, each a path to an article inside the seeds folder or its
+        name there; UnknownArticleError for one the index does not hold,
+        listing those it does."""
+        known = sorted(self.answerer.index.file_titles)
+        return self.answerer.indexed(chosen_articles(self.seeds, files, known))
 
     def reload(self) -> None:
         """Load the index again (updated first if the articles changed) and
@@ -201,7 +344,9 @@ class Bot:
                                  weights=self.answerer.weights)
 
     def close(self) -> None:
-        """Let go of the store, if any (the index folder needs nothing)."""
+        """Let go of the store, if any, and stop checking the index's files."""
+        if self._content_check is not None:
+            self._content_check.stop()
         if self.store is not None:
             self.store.close()
 

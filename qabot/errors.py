@@ -51,3 +51,8 @@ class StoreOutOfStepError(StoreError):
 class UsageError(QabotError):
     """The command line is wrong in a way argparse cannot see (an option
     given both before and after the command name)."""
+
+
+class UnknownArticleError(QabotError):
+    """A file named as an article (`--article`, `qabot remove`) is not one
+    of the articles: outside the seeds folder, or not there at all."""

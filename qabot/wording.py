@@ -82,3 +82,17 @@ def below_minimum(confidence: float, minimum: float) -> str:
 def plural(count: int, word: str) -> str:
     """``1 file``, ``2 files``."""
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# How a follow-up's pointing word was read, by how the earlier answer stood
+# (qabot.answering.AssumedReference.earlier).
+_EARLIER = {
+    "sure": "from the earlier answer",
+    "unsure": "from an unsure earlier answer",
+    "declined": "from the earlier question, which was not answered",
+}
+
+
+def taking_to_mean(word: str, meaning: str, earlier: str) -> str:
+    """``Taking "he" to mean Qassem Soleimani (from an unsure earlier answer).``"""
+    return f"Taking “{word}” to mean {meaning} ({_EARLIER.get(earlier, _EARLIER['sure'])})."

@@ -55,7 +55,7 @@ def test_first_build_embeds_every_passage_and_sentence_once(tmp_path):
     assert {passage_embedding_text(p["title"], p["text"]) for p in passages} <= set(embedder.texts)
     assert (report.passages, report.sentences) == (len(passages), len(sentences))
     assert report.to_json().keys() == {"files", "passages", "sentences", "embedded", "texts_embedded", "reused",
-                                       "removed", "skipped", "seconds"}
+                                       "removed", "skipped", "repaired", "seconds"}
     assert report.texts_embedded == len(set(embedder.texts)) > report.embedded
 
 

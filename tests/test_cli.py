@@ -398,7 +398,7 @@ def test_index_json(workdir, cli, shared_model):
     assert result.code == 0, result
     [report] = json_lines(result.out)
     assert list(report) == ["files", "passages", "sentences", "embedded", "texts_embedded", "reused", "removed",
-                            "skipped", "seconds"]
+                            "skipped", "repaired", "seconds"]
     assert all(is_int(report[key]) for key in ("files", "passages", "sentences", "embedded", "reused", "removed"))
     assert isinstance(report["seconds"], float)
     counts = committed_counts()

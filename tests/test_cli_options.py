@@ -19,6 +19,8 @@ COMMANDS = {
     "chat": ["chat"],
     "index": ["index"],
     "add": ["add", "page.html"],
+    "list": ["list"],
+    "remove": ["remove", "page.txt"],
     "ask": ["ask", MISSILES],
     "eval": ["eval", "questions.jsonl"],
 }
@@ -33,6 +35,8 @@ def ran(monkeypatch):
     import qabot.cli.chat
     import qabot.cli.evaluate
     import qabot.cli.index
+    import qabot.cli.listing
+    import qabot.cli.remove
 
     seen: dict[str, dict] = {}
 
@@ -49,6 +53,8 @@ def ran(monkeypatch):
     monkeypatch.setattr(qabot.cli.index, "run", record("index"))
     monkeypatch.setattr(qabot.cli.ask, "run", record("ask"))
     monkeypatch.setattr(qabot.cli.add, "run", record("add"))
+    monkeypatch.setattr(qabot.cli.listing, "run", record("list"))
+    monkeypatch.setattr(qabot.cli.remove, "run", record("remove"))
     monkeypatch.setattr(qabot.cli.evaluate, "run", record("eval"))
     monkeypatch.setattr(qabot.cli.chat, "run_chat", chat)
     monkeypatch.delenv("QABOT_STORE", raising=False)

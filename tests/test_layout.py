@@ -16,7 +16,8 @@ SCRIPT_FOLDERS = ("bench.", "evals.")
 LAZY_ON_PURPOSE = {
     # The command line imports only the command it runs: `qabot --help` and
     # usage errors load the parser alone.
-    *(("qabot.cli.main", f"qabot.cli.{command}") for command in ("add", "ask", "chat", "evaluate", "index")),
+    *(("qabot.cli.main", f"qabot.cli.{command}")
+      for command in ("add", "ask", "chat", "check", "evaluate", "index", "listing", "remove")),
     ("qabot.stores", "qabot.stores.milvus"),  # pymilvus, only for a Milvus store
     # The chat window is drawn before numpy and the model are loaded.
     ("qabot.tui.app", "qabot.answering.answer"),

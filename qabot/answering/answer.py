@@ -29,6 +29,20 @@ class ShortAnswer:
 
 
 @dataclass(frozen=True)
+class AssumedReference:
+    """What a follow-up's pointing word was taken to mean: ``word`` as the
+    question wrote it ("he", "it", "there"); ``meaning``, the names the
+    earlier answer gave (or what the earlier question asked about); and
+    ``earlier``, how that answer stood: "sure", "unsure" (below
+    qabot.wording.UNSURE_BELOW, so the meaning may well be wrong) or
+    "declined"."""
+
+    word: str
+    meaning: str
+    earlier: str
+
+
+@dataclass(frozen=True)
 class ScoredPassage:
     passage: Passage
     file: str
@@ -57,6 +71,11 @@ class Answer:
     # The reader's short answer inside the sentence; None when declined, or
     # when the answer is the whole sentence (a "why" or "how" question).
     short_answer: ShortAnswer | None = None
+    # For a follow-up that leans on an earlier turn ("What did he say
+    # next?"): what its pointing word was taken to mean; None otherwise.
+    assumed_reference: AssumedReference | None = None
+    # The articles (their files) the question was limited to; () for all.
+    limited_to: tuple[str, ...] = ()
 
     @property
     def abstained(self) -> bool:

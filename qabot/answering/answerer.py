@@ -31,8 +31,10 @@ from qabot.answering.judge import Judge, chosen_features, load_judge, reader_fea
 from qabot.answering.missing import MissingTerms
 from qabot.answering.question import clean_question, cleaned_question
 from qabot.answering.weights import Weights
+from qabot.articles.files import known_articles
 from qabot.articles.quotes import ArticleTexts
 from qabot.embedding.embedder import Embedder
+from qabot.errors import UnknownArticleError
 from qabot.index.lexical import terms
 from qabot.index.loaded import Index
 from qabot.reader.model import OnnxReader, shipped_reader
@@ -109,20 +111,24 @@ class Answerer:
     def display_path(self, name: str) -> str:
         return str(self.seeds / name)
 
-    def evidence(self, query: str, context: str | None = None) -> Evidence:
+    def evidence(self, query: str, context: str | None = None, articles: tuple[str, ...] = ()) -> Evidence:
         """Measure ``query`` against the index (see :data:`FEATURES`).
 
         ``context`` (earlier turns of a conversation) helps find the passage,
         read together with the query; sentences are judged on the query alone.
+        ``articles`` (names the index holds): only their passages and
+        sentences are candidates; () for all.
         """
         self.index.check_store()
+        rows = self.index.article_rows(articles) if articles else {}
         where = f"{query} {context}" if context else query
         question_terms = terms(query)
-        lexical = self._helpers.submit(self._lexical, question_terms, terms(where) if context else question_terms)
+        lexical = self._helpers.submit(self._lexical, question_terms, terms(where) if context else question_terms,
+                                       rows)
         vectors = self.embedder.encode([query, where] if context else [query])
         vector, where_vector = vectors[0], vectors[-1]
-        passages = self._helpers.submit(dense_hits, self.index, "passages", where_vector)
-        sd = dense_hits(self.index, "sentences", vector)
+        passages = self._helpers.submit(dense_hits, self.index, "passages", where_vector, rows.get("passages"))
+        sd = dense_hits(self.index, "sentences", vector, rows.get("sentences"))
         pd = passages.result()
         sb, pb = lexical.result()
         first = first_stage(self.mode, self.weights.first_stage, self.known, sd, sb, pd, pb, self.weights.candidates)
@@ -132,14 +138,19 @@ class Answerer:
         return Evidence(query, question_terms, frequencies, weight, vector, sd, sb, pd, pb,
                         first.passages, first.sentences, first.scores, features)
 
-    def _lexical(self, sentence_terms, passage_terms) -> tuple[LexicalHits, LexicalHits]:
-        """BM25 of the sentences and of the passages (among those a store
+    def _lexical(self, sentence_terms, passage_terms, rows: dict[str, np.ndarray]) -> tuple[LexicalHits, LexicalHits]:
+        """BM25 of the sentences and of the passages (among ``rows`` when
+        the question is limited to some articles, else among those a store
         finds best, when the index has one)."""
         index = self.index
-        return (lexical_hits(index.sentence_bm25, sentence_terms,
-                             among=index.best_by_terms("sentences", sentence_terms, DENSE_HITS)),
-                lexical_hits(index.passage_bm25, passage_terms,
-                             among=index.best_by_terms("passages", passage_terms, DENSE_HITS)))
+
+        def among(records: str, query_terms) -> np.ndarray | None:
+            if records in rows:
+                return rows[records]
+            return index.best_by_terms(records, query_terms, DENSE_HITS)
+
+        return (lexical_hits(index.sentence_bm25, sentence_terms, among=among("sentences", sentence_terms)),
+                lexical_hits(index.passage_bm25, passage_terms, among=among("passages", passage_terms)))
 
     def rank(self, evidence: Evidence) -> tuple[np.ndarray, np.ndarray]:
         """Candidate sentence ids, best first, and their scores."""
@@ -158,9 +169,11 @@ class Answerer:
         words = chosen_features(evidence, ranked, scores, place, self.known)
         return np.r_[words, reader_features(readings, place)]
 
-    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
+    def ask(self, question: str, k: int = 3, context: str | None = None, articles=()) -> Answer:
         """Answer ``question``; ``context`` (earlier turns it leans on, if
-        any) helps find the passage.
+        any) helps find the passage; ``articles`` (names relative to the
+        seeds folder) limits it to those articles (UnknownArticleError for
+        one the index does not hold).
 
         Every passage and sentence in the answer is checked against its
         article first: QuoteMismatchError when one is not the article's own
@@ -168,28 +181,46 @@ class Answerer:
         never shown.
         """
         question, truncated = cleaned_question(question)
-        answer = self._answer(question, k, context)
+        articles = self.indexed(articles)
+        answer = self._answer(question, k, context, articles)
         shown = [scored.passage for scored in answer.passages]
         if answer.sentence is not None:
             shown += [answer.sentence, answer.passage]
             self.articles.check_inside(answer.sentence, answer.passage)
         self.articles.check(shown)
+        if articles:
+            answer = replace(answer, limited_to=tuple(self.display_path(name) for name in articles))
         return replace(answer, truncated=truncated) if truncated else answer
 
-    def _answer(self, question: str, k: int, context: str | None) -> Answer:
+    def indexed(self, articles) -> tuple[str, ...]:
+        """``articles`` (names relative to the seeds folder), each once;
+        UnknownArticleError naming one the index does not hold (and the
+        ones it does)."""
+        articles = tuple(dict.fromkeys(articles))
+        known = self.index.file_titles
+        for name in articles:
+            if name not in known:
+                why = ("it was left out of the index (no prose, or not text)"
+                       if name in self.index.manifest.get("skipped", {}) else "it is not in the index")
+                raise UnknownArticleError(f"{self.display_path(name)!r} cannot be asked about: {why}; "
+                                          f"{known_articles(self.seeds, sorted(known))}")
+        return articles
+
+    def _answer(self, question: str, k: int, context: str | None, articles: tuple[str, ...] = ()) -> Answer:
         context = clean_question(context) if context and context.strip() else None
         if not self.index.sentences:
             return Answer(question, None, None, None, 0.0, [], reason=not_answered(False))
-        evidence = self.evidence(question, context)
+        several = len(articles) > 1 if articles else self.several_articles
+        evidence = self.evidence(question, context, articles)
         ranked_ids, scores = self.rank(evidence)
         ranked = [self.index.sentences[i] for i in ranked_ids[:10]]
         scored = self._top_passages(evidence.passage_scores, k)
         missing = self.missing.of(question)
         if not missing and not len(ranked_ids):  # every row a store returned was no longer live
-            return Answer(question, None, None, None, 0.0, scored, ranked, reason=not_answered(self.several_articles))
+            return Answer(question, None, None, None, 0.0, scored, ranked, reason=not_answered(several))
         if missing:
             return Answer(question, None, None, None, 0.0, scored, ranked,
-                          reason=not_mentioned(missing, self.several_articles), missing=tuple(missing))
+                          reason=not_mentioned(missing, several), missing=tuple(missing))
         windows, readings = self.read(question, ranked_ids)
         place = self.choose(scores, readings)
         verdict = self.judge.verdict(self.judge_features(evidence, ranked_ids, scores, place, readings))
@@ -197,7 +228,7 @@ class Answerer:
         threshold = self.weights.abstain_below
         if verdict.declines if threshold is None else confidence < threshold:
             return Answer(question, None, None, None, confidence, scored, ranked,
-                          reason=not_answered(self.several_articles))
+                          reason=not_answered(several))
         best = self.index.sentences[int(ranked_ids[place])]
         if place:
             ranked = [best] + [s for s in ranked if s.id != best.id]

@@ -92,8 +92,14 @@ def standout(scores: np.ndarray) -> float:
     return float((best[0] - best.mean()) / (best.std() + 1e-6))
 
 
-def dense_hits(index: Index, which: str, vector: np.ndarray) -> Hits:
-    """Cosine of ``vector`` with its nearest passages or sentences."""
+def dense_hits(index: Index, which: str, vector: np.ndarray, among: np.ndarray | None = None) -> Hits:
+    """Cosine of ``vector`` with its nearest passages or sentences; with
+    ``among`` (row numbers), its nearest among those rows only, each
+    scored (the questions limited to some articles)."""
+    if among is not None:
+        sims = index.vectors_of(which, among) @ np.asarray(vector, dtype=np.float32)
+        best = np.argsort(-sims, kind="stable")[:DENSE_HITS]
+        return Hits(np.asarray(among, dtype=np.int64)[best], sims[best])
     sims, ids = index.search(which, vector, min(index.rows(which), DENSE_HITS))
     keep = ids[0] >= 0
     return Hits(ids[0][keep], sims[0][keep])

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from qabot.articles.pages.extract import PAGE_SUFFIXES, article_text, extract_page, is_page
-from qabot.errors import ArticleError, NoArticlesError, PageError
+from qabot.errors import ArticleError, NoArticlesError, PageError, UnknownArticleError
 
 ARTICLE_SUFFIXES = (".txt", ".md", *PAGE_SUFFIXES)
 
@@ -127,3 +127,108 @@ def file_hashes(seeds: Path) -> dict[str, str]:
         path.relative_to(seeds).as_posix(): hashlib.sha256(_read_bytes(path)).hexdigest()
         for path in article_paths(seeds)
     }
+
+
+# How many known articles an error about an unknown one lists.
+LISTED_AT_MOST = 20
+
+
+def article_names(seeds: Path) -> list[str]:
+    """The names (relative to ``seeds``, as the index records them) of the
+    articles there now; NoArticlesError when there are none."""
+    return [path.relative_to(seeds).as_posix() for path in article_paths(seeds)]
+
+
+def name_in_seeds(seeds: Path, given: str) -> str | None:
+    """The name relative to ``seeds`` that ``given`` stands for: a path
+    (from the current folder, or absolute) to a file inside ``seeds``, or a
+    name inside it (``a.txt`` for ``seeds/a.txt``); None when it is
+    neither. The file itself is not looked at (a link is its own name)."""
+    path = Path(given)
+    try:
+        inside = (path.parent.resolve() / path.name).relative_to(seeds.resolve())
+    except (ValueError, OSError):
+        inside = None
+    if inside is not None and inside.parts:
+        return inside.as_posix()
+    if not path.is_absolute() and path.parts and ".." not in path.parts:
+        return path.as_posix()
+    return None
+
+
+def chosen_articles(seeds: Path, given, known) -> tuple[str, ...]:
+    """The names among ``known`` (article names, relative to ``seeds``) of
+    the files ``given`` (each a path or a name, see :func:`name_in_seeds`),
+    each once, in the order given; UnknownArticleError naming a file that
+    is not one of them, and listing those that are."""
+    known = list(known)
+    chosen = []
+    for file in given:
+        name = _known_name(seeds, file, known)
+        if name is None:
+            raise UnknownArticleError(f"{file!r} is not one of the articles; {known_articles(seeds, known)}")
+        chosen.append(name)
+    return tuple(dict.fromkeys(chosen))
+
+
+def _known_name(seeds: Path, given: str, known: list[str]) -> str | None:
+    """``given`` as a name among ``known``: the path inside ``seeds`` it
+    names, else the name it is, relative to ``seeds``."""
+    name = name_in_seeds(seeds, given)
+    if name in known:
+        return name
+    as_name = Path(given).as_posix()  # a name in the seeds folder that is also a path inside it
+    return as_name if as_name in known and not Path(given).is_absolute() else None
+
+
+def known_articles(seeds: Path, known: list[str]) -> str:
+    """"the articles are seeds/a.txt, seeds/b.md": for an error about
+    an article that is not one of them (at most LISTED_AT_MOST named)."""
+    if not known:
+        return f"there are no articles in {str(seeds)!r}"
+    named = [str(seeds / name) for name in known[:LISTED_AT_MOST]]
+    more = ""
+    if len(known) > LISTED_AT_MOST:
+        more = f" and {len(known) - LISTED_AT_MOST:,} more (qabot list names them all)"
+    return f"the articles are {', '.join(named)}{more}"
+
+
+def remove_article(seeds: Path, given: str) -> Path:
+    """Delete the article file ``given`` (a path to it inside ``seeds``, or
+    its name there) and return where it was. UnknownArticleError, and
+    nothing deleted, when ``given`` is outside ``seeds``, not an article, or
+    not there."""
+    try:
+        known = article_names(seeds)
+    except NoArticlesError as error:
+        raise UnknownArticleError(f"{given!r} cannot be removed: {error}") from None
+    name = _known_name(seeds, given, known)
+    if name is None:
+        raise UnknownArticleError(f"{given!r} cannot be removed: {_why_not_an_article(seeds, given)}")
+    path = seeds / name
+    path.unlink()
+    return path
+
+
+def _why_not_an_article(seeds: Path, given: str) -> str:
+    """Why ``given`` names none of the articles in ``seeds``."""
+    path = Path(given)
+    if path.is_dir() and path.resolve() == seeds.resolve():
+        return "it is the seeds folder itself; name an article in it"
+    inside = name_in_seeds(seeds, given)
+    if inside is None or (path.exists() and not _is_inside(seeds, path)):
+        return f"it is outside the seeds folder {str(seeds)!r}; only articles there are removed"
+    target = seeds / inside
+    if target.is_dir():
+        return "it is a folder, not an article"
+    if target.exists():
+        return f"it is not an article (those are {', '.join(ARTICLE_SUFFIXES)} files)"
+    return f"there is no such article in {str(seeds)!r} (qabot list names them)"
+
+
+def _is_inside(seeds: Path, path: Path) -> bool:
+    try:
+        (path.parent.resolve() / path.name).relative_to(seeds.resolve())
+    except (ValueError, OSError):
+        return False
+    return True

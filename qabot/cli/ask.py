@@ -10,6 +10,7 @@ from typing import Iterator
 
 from qabot.answering import MAX_QUESTION_CHARS, clean_question, declined_below
 from qabot.bot import Bot
+from qabot.cli.limits import chosen_from_seeds
 from qabot.cli.output import EXIT_OK, EXIT_USAGE, stderr_notice
 from qabot.cli.progress import ProgressBar
 from qabot.cli.render import answer_json, answer_text
@@ -26,6 +27,7 @@ PROMPT = "qabot> "
 def run(args: argparse.Namespace) -> int:
     if args.k < 0:
         raise BadQuestionError("-k must be 0 or more")
+    articles = chosen_from_seeds(args)  # a file that is no article fails here, before the model loads
     typed = args.question is None and sys.stdin.isatty()
     if args.question is not None:
         questions = [args.question]
@@ -40,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         # The index is checked before the first answer; with nothing to ask it is never opened.
         bot = _open_bot(args)
         asker = bot.conversation() if args.chat else bot
+        articles = bot.article_names(articles) if articles else ()
     try:
         status = EXIT_OK
         for question in questions:
@@ -51,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
             if asker is None:  # typed: opened at the first question
                 bot = _open_bot(args)
                 asker = bot.conversation() if args.chat else bot
+                articles = bot.article_names(articles) if articles else ()
             try:
-                answer = declined_below(asker.ask(question, k=args.k), args.min_confidence)
+                limit = {"articles": articles} if articles else {}  # a scripted bot in tests may not take it
+                answer = declined_below(asker.ask(question, k=args.k, **limit), args.min_confidence)
             except QabotError as error:  # this question only: the others are still answered
                 _bad_question(question, str(error), args.json)
                 status = EXIT_USAGE

@@ -37,7 +37,7 @@ def index_articles(args: argparse.Namespace) -> dict:
         with ProgressBar("Embedding", enabled=not args.json) as bar:
             # An explicit build makes the store this index's, whatever it held.
             update = IndexUpdate(args.seeds, args.index, embedder, store, bar.update, stderr_notice, take_over=True)
-            report = update.run(force=force)
+            report = update.run(force=force, verify=True)  # every file reused is checked against its SHA-256 first
     finally:
         if embedder is not None and embedder is not model:
             embedder.close()
@@ -50,6 +50,9 @@ def index_articles(args: argparse.Namespace) -> dict:
               f"{plural(report.sentences, 'sentence')}; {plural(report.embedded, 'passage')} embedded "
               f"({plural(report.texts_embedded, 'text')} in all), {report.reused} reused, "
               f"{report.removed} removed ({report.seconds:.1f} s)")
+        if report.repaired:
+            print(f"repaired {plural(len(report.repaired), 'damaged file')}, written again from the articles: "
+                  f"{', '.join(report.repaired)}")
     return report.to_json()
 
 

@@ -51,5 +51,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "add":
         from qabot.cli import add
         return add.run(args)
+    if args.command == "check":
+        from qabot.cli import check
+        return check.run(args)
+    if args.command == "list":
+        from qabot.cli import listing
+        return listing.run(args)
+    if args.command == "remove":
+        from qabot.cli import remove
+        return remove.run(args)
     from qabot.cli import evaluate
     return evaluate.run(args)

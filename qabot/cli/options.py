@@ -16,11 +16,14 @@ from qabot.wording import UNSURE_BELOW
 COMMON_OPTIONS = ("seeds", "index", "store")
 CHAT_OPTIONS = ("exports",)
 ANSWER_OPTIONS = ("min_confidence",)
+# `--article` (repeatable) limits the questions of the chat window and ask.
+ARTICLE_OPTIONS = ("article",)
 DEFAULTS = {"seeds": Path("seeds"), "index": Path("embeddings"), "store": None, "exports": Path("exports"),
-            "min_confidence": None}
+            "min_confidence": None, "article": None}
 # The commands an option that not every command takes belongs to (None: the
 # chat window opened with no command name).
-TAKEN_BY = {"exports": (None, "chat"), "min_confidence": (None, "chat", "ask", "eval")}
+TAKEN_BY = {"exports": (None, "chat"), "min_confidence": (None, "chat", "ask", "eval"),
+            "article": (None, "chat", "ask")}
 BEFORE, AFTER = "before", "after"
 
 
@@ -36,6 +39,9 @@ def _option_settings() -> dict[str, dict]:
                                help="decline, saying why, an answer whose confidence is below X (0 to 1; "
                                     f"default: answer at any confidence, and call an answer below "
                                     f"{UNSURE_BELOW:.0%}% unsure: the article may not say)"),
+        "article": dict(action="append", metavar="FILE",
+                        help="ask only about this article (a file in the seeds folder, as `qabot list` "
+                             "names it, or its name there); repeat for several (default: every article)"),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from qabot.answering import Answer
 from qabot.articles.pages.extract import is_page
 from qabot.printable import one_line, preview, printable, unwrapped
-from qabot.wording import confidence_label, not_answered, unsure_of
+from qabot.wording import confidence_label, not_answered, taking_to_mean, unsure_of
 
 REFUSAL = not_answered()
 
@@ -32,13 +32,31 @@ def answer_json(answer: Answer) -> dict:
         "confidence": round(answer.confidence, 4),
         "truncated": answer.truncated,
         **({"reason": answer.reason, "not_mentioned": list(answer.missing)} if answer.abstained else {}),
+        **({"assumed_reference": reference_json(answer)} if answer.assumed_reference else {}),
         "source": source,
         "passages": [
             {"text": p.passage.text, "score": round(p.score, 4), "file": p.file,
              "line": p.passage.line, "start": p.passage.start, "end": p.passage.end, "extracted": is_page(p.file)}
             for p in answer.passages
         ],
+        **({"limited_to": list(answer.limited_to)} if answer.limited_to else {}),
     }
+
+
+def reference_json(answer: Answer) -> dict:
+    """A follow-up's reading of its pointing word: ``{"word": "he",
+    "meaning": "Qassem Soleimani", "earlier": "unsure"}`` (``earlier`` is
+    "sure", "unsure" or "declined")."""
+    ref = answer.assumed_reference
+    return {"word": ref.word, "meaning": ref.meaning, "earlier": ref.earlier}
+
+
+def reference_line(answer: Answer) -> str | None:
+    """``Taking “he” to mean Qassem Soleimani (from an unsure earlier
+    answer).`` on one printable line; None for a question that is no
+    follow-up."""
+    ref = answer.assumed_reference
+    return one_line(taking_to_mean(ref.word, ref.meaning, ref.earlier)) if ref else None
 
 
 def citation_text(file: str, line: int, start: int, end: int) -> str:
@@ -70,6 +88,11 @@ def answer_text(answer: Answer) -> str:
     """A readable answer: the short answer when there is one, then the
     sentence, citation, confidence and passage."""
     lines = [f"Q: {one_line(answer.question)}"]
+    reference = reference_line(answer)
+    if reference:
+        lines.append(f"   {reference}")
+    if answer.limited_to:
+        lines.append(f"   (asked only about {', '.join(one_line(file) for file in answer.limited_to)})")
     if answer.citation:
         c = answer.citation
         lines += [

@@ -20,20 +20,21 @@ from qabot.articles.chunking import chunk_article
 from qabot.articles.files import Article, file_hashes, read_articles
 from qabot.embedding.embedder import Embedder
 from qabot.errors import IndexLoadError, IndexWriteError
-from qabot.index.embedding_cache import CHUNK, JOINED, EmbeddingCache, cache_folder
 from qabot.index.loaded import (
     FORMAT,
+    INDEXED,
     MANIFEST,
     Index,
-    check_file_hashes,
     check_file_sizes,
     chunking_settings,
     data_file_hashes,
     data_file_sizes,
     embedding_texts,
+    file_problems,
     passage_embedding_text,
     read_manifest,
 )
+from qabot.index.embedding_cache import CHUNK, JOINED, EmbeddingCache, cache_folder
 from qabot.index.records import Passage, Sentence
 from qabot.index.row_files import RowFile
 from qabot.index.segments import (
@@ -45,6 +46,7 @@ from qabot.index.segments import (
     has_columns,
     page_file,
     read_rows,
+    record_files,
     segment_name,
     write_segment,
 )
@@ -106,12 +108,16 @@ class BuildReport:
     # all; their names, and each with where it is and why.
     skipped: tuple[str, ...] = ()
     skipped_files: tuple[SkippedFile, ...] = ()
+    # Files of the old index found damaged (paths inside the index folder):
+    # nothing was reused from them, and what they held was written again.
+    repaired: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         return {
             "files": self.files, "passages": self.passages, "sentences": self.sentences,
             "embedded": self.embedded, "texts_embedded": self.texts_embedded, "reused": self.reused,
-            "removed": self.removed, "skipped": list(self.skipped), "seconds": round(self.seconds, 3),
+            "removed": self.removed, "skipped": list(self.skipped), "repaired": list(self.repaired),
+            "seconds": round(self.seconds, 3),
         }
 
 
@@ -160,6 +166,28 @@ def _records(articles: list[Article]) -> tuple[list[Passage], list[Sentence], di
     return passages, sentences, pages, files, skipped
 
 
+def indexed_now() -> str:
+    """The time now, as a manifest records when an article was indexed
+    (UTC, to the second: ``2026-12-04T18:29:28Z``)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def stamped(files: dict[str, dict], old_files: dict[str, dict]) -> dict[str, dict]:
+    """``files`` (new manifest entries), each with when it was indexed: now,
+    unless the same content was indexed before (its segment is only folded
+    into a new one), which keeps the old entry's time, or none when an
+    older index did not record it."""
+    now = indexed_now()
+    result = {}
+    for name, entry in files.items():
+        old = old_files.get(name, {})
+        if old.get("sha256") != entry["sha256"]:
+            result[name] = {**entry, INDEXED: now}
+        else:
+            result[name] = {**entry, **({INDEXED: old[INDEXED]} if INDEXED in old else {})}
+    return result
+
+
 def is_current_layout(manifest: dict) -> bool:
     """True unless the index predates content hashes or records in columns
     (then the next build rewrites it from its own vectors)."""
@@ -186,12 +214,18 @@ def _same_model(manifest: dict, embedder: Embedder) -> bool:
     return manifest["model"]["name"] == embedder.name and manifest["model"]["dimension"] == embedder.dimension
 
 
-def _load_current(folder: Path, embedder: Embedder) -> Index:
-    """The index in ``folder`` if built by ``embedder`` and every file holds
-    what was written; else IndexLoadError."""
-    index = Index.load(folder, model_name=embedder.name, dimension=embedder.dimension)
-    check_file_hashes(folder, index.manifest)
-    return index
+def _segments_of(names) -> set[str]:
+    """The segments holding the index files ``names``."""
+    return {name.split("/")[1] for name in names if name.startswith(f"{SEGMENTS}/")}
+
+
+def _source_files(reusable: dict[str, dict]) -> list[str]:
+    """The files a build copies vectors from for the ``reusable`` articles:
+    the vector files of the segments holding them. (Their records need no
+    check: a vector is reused only where the text its record gives has the
+    hash of a text to embed now, so a damaged record reuses nothing.)"""
+    segments = {entry["segment"] for entry in reusable.values()}
+    return [f"{SEGMENTS}/{name}/{vectors}.npy" for name in sorted(segments) for vectors in VECTOR_SETS]
 
 
 def _file_hashes(staging: Path, names, manifest: dict, kept: list[str]) -> dict[str, str]:
@@ -234,14 +268,15 @@ class Plan:
     reusable: dict[str, dict]  # old entries whose vectors may be reused
 
 
-def plan_update(manifest: dict, articles: list[Article], force: bool) -> Plan:
+def plan_update(manifest: dict, articles: list[Article], force: bool, damaged=frozenset()) -> Plan:
     """Keep every segment that still earns its place; rebuild the rest.
 
     Without a usable ``manifest`` (or with ``force``) everything goes into one
     new segment. Otherwise an unchanged article stays where it is, unless its
     segment is folded into the new one: small segments always are (rewriting
     them is cheap, and it keeps their number down), as are segments whose
-    rows are mostly dead and, past MAX_SEGMENTS, the smallest large ones.
+    rows are mostly dead, the segments ``damaged`` names (a file of theirs
+    is not what was written) and, past MAX_SEGMENTS, the smallest large ones.
     """
     old_files = manifest.get("files", {})
     if force or not manifest or manifest["chunking"] != chunking_settings():
@@ -254,7 +289,7 @@ def plan_update(manifest: dict, articles: list[Article], force: bool) -> Plan:
     kept = [
         name for name, entry in manifest["segments"].items()
         if live[name] and entry["search"]["sentences"] != EXACT and live[name] >= LIVE_SHARE * entry["sentences"]
-        and has_columns(entry)
+        and has_columns(entry) and name not in damaged
     ]
     kept = sorted(kept, key=lambda name: -live[name])[:MAX_SEGMENTS - 1]
     kept_files = {name: old_files[name] for name in unchanged if old_files[name]["segment"] in kept}
@@ -265,11 +300,12 @@ def plan_update(manifest: dict, articles: list[Article], force: bool) -> Plan:
 
 
 def _previous_vectors(folder: Path, manifest_segments: dict, reusable: dict[str, dict], dimension: int,
-                      opened: list[RowFile]) -> dict[str, tuple[RowFile, int]]:
+                      opened: list[RowFile], damaged=()) -> dict[str, tuple[RowFile, int]]:
     """Where the vectors of the old index's ``reusable`` articles are (in
     the segments ``manifest_segments`` describes), by hash of the text
     embedded for them: a vector file (opened and added to ``opened``, for
-    the caller to close) and a row."""
+    the caller to close) and a row. Nothing comes from a file ``damaged``
+    names, nor from a segment whose records it names."""
     by_segment: dict[str, list[dict]] = {}
     for entry in reusable.values():
         by_segment.setdefault(entry["segment"], []).append(entry)
@@ -278,10 +314,14 @@ def _previous_vectors(folder: Path, manifest_segments: dict, reusable: dict[str,
         segment = folder / SEGMENTS / name
         spans = {records: [tuple(e["rows"][records]) for e in entries] for records in RECORD_SETS}
         layout = manifest_segments[name]
+        if any(f"{SEGMENTS}/{name}/{file}" in damaged for file in record_files(layout)):
+            continue  # its texts cannot be trusted to say which vector is which
         passage_rows = read_rows(segment, layout, "passages", spans["passages"])
         sentence_rows = read_rows(segment, layout, "sentences", spans["sentences"])
         stored = {}
         for vector_set in VECTOR_SETS:
+            if f"{SEGMENTS}/{name}/{vector_set}.npy" in damaged:
+                continue
             stored[vector_set] = RowFile(segment / f"{vector_set}.npy")
             opened.append(stored[vector_set])
         if any(rows.width != dimension for rows in stored.values()):
@@ -302,7 +342,7 @@ def _add_reusable(reuse: dict, stored: dict[str, RowFile], entry: dict, passage_
                  for row in sentence_rows]
     for name, texts in embedding_texts(passages, sentences).items():
         start, end = entry["rows"][RECORDS_OF[name]]
-        if end <= stored[name].rows:
+        if name in stored and end <= stored[name].rows:
             for row, text in zip(range(start, end), texts):
                 reuse[content_hash(text)] = (stored[name], row)
 
@@ -394,9 +434,12 @@ def update_index(
     carried over untouched (see :func:`plan_update`). Nothing is written when
     all is current, unless ``force``. "Current" means the manifest matches
     the articles and every file has its recorded size; with ``verify`` the
-    index must also load and every file hold its recorded content (a reader
-    that found damage asks for this). ``notice`` hears of a wait for
-    another build. ``before_switch(staging, manifest, progress)`` runs once
+    index must also load and every file hold its recorded content (`qabot
+    index` asks for this, and a reader that found damage). A file found
+    damaged is never reused: what it held is written again (embedded again,
+    where vectors were lost), and the report names it (``repaired``). The
+    files vectors are copied from are checked even without ``verify``.
+    ``notice`` hears of a wait for another build. ``before_switch(staging, manifest, progress)`` runs once
     the new index is written in ``staging`` and before it replaces the old
     one (a store copies the new segments then); if it raises, the old index
     stays. A folder that cannot be written is an IndexWriteError naming it.
@@ -439,10 +482,13 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
         articles = read_articles(seeds)
         manifest = _usable_manifest(folder, embedder)
         hashes = {article.name: article.sha256 for article in articles}
-        if not force and manifest and is_fresh(manifest, seeds, embedder, hashes):
+        # {file: what is wrong} of the old index's damaged files: with
+        # ``verify`` all are checked, else those vectors are copied from.
+        damaged = file_problems(folder, manifest) if verify and manifest and not force else {}
+        if not force and manifest and not damaged and is_fresh(manifest, seeds, embedder, hashes):
             try:
                 if verify:
-                    _load_current(folder, embedder)
+                    Index.load(folder, model_name=embedder.name, dimension=embedder.dimension)
                 skipped = tuple(manifest.get("skipped", {}))
                 skipped_files = _tell_skipped(articles, skipped, notice)
                 return BuildReport(len(articles) - len(skipped), manifest["counts"]["passages"],
@@ -451,9 +497,10 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
                                    skipped_files=skipped_files)
             except IndexLoadError:
                 manifest = {}  # damaged inside: rebuild it all
-        plan = plan_update(manifest, articles, force)
+        plan = _checked_plan(folder, manifest, articles, force, damaged, checked=verify)
         rebuilt = plan.rebuilt if force else [_with_kept_text(a, folder, manifest) for a in plan.rebuilt]
         *new_records, files, skipped = _records(rebuilt)
+        files = stamped(files, manifest.get("files", {}))
         # Held only here: the segment writer lets go of them once written.
         records = NewRecords(*new_records)
         del new_records
@@ -468,7 +515,7 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
             files_open.callback(lambda: [rows.close() for rows in opened])
             try:
                 reuse = _previous_vectors(folder, manifest.get("segments", {}), plan.reusable, embedder.dimension,
-                                          opened)
+                                          opened, damaged)
             except (OSError, ValueError, KeyError, TypeError):
                 reuse = {}  # unreadable old rows: embed again
             embedded = sum(p.hash not in reuse for p in records.passages)
@@ -488,7 +535,25 @@ def _update(seeds: Path, folder: Path, embedder: Embedder, force: bool, progress
             embedded=embedded, reused=counts["passages"] - embedded,
             removed=removed.total(), seconds=time.perf_counter() - began, changed=True,
             texts_embedded=texts_embedded, skipped=tuple(skipped), skipped_files=skipped_files,
+            repaired=tuple(sorted(damaged)),
         )
+
+
+def _checked_plan(folder: Path, manifest: dict, articles: list[Article], force: bool, damaged: dict[str, str],
+                  checked: bool) -> Plan:
+    """The update's plan, reusing nothing from a damaged file: a segment
+    with a file ``damaged`` names is written again, and unless every file
+    was ``checked`` already, the files vectors are copied from are checked
+    first (what they find is added to ``damaged``). Whatever ``verify``
+    says: a damaged vector copied into a new segment would be hashed there
+    as sound, and never found again."""
+    plan = plan_update(manifest, articles, force, _segments_of(damaged))
+    if manifest and not checked:
+        found = file_problems(folder, manifest, _source_files(plan.reusable))
+        if found:
+            damaged.update(found)
+            plan = plan_update(manifest, articles, force, _segments_of(damaged))
+    return plan
 
 
 def _tell_skipped(articles: list[Article], names, notice: Callable[[str], None] | None) -> tuple[SkippedFile, ...]:

@@ -13,6 +13,7 @@ import json
 import math
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -20,6 +21,11 @@ from typing import Sequence
 import numpy as np
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b|\b\d\b")
+# Which rule made an index's terms: part of its settings, so an index whose
+# terms another rule made is rebuilt. 2: Unicode case folding (``folded``).
+TERMS_VERSION = 2
+# A dot above left on an "i" by case folding ("İ" folds to "i" and U+0307).
+_DOTTED_I = re.compile("i\u0307")
 # BM25's term-frequency saturation and length normalisation (the usual values).
 K1 = 1.5
 B = 0.75
@@ -50,9 +56,20 @@ def stopwords() -> frozenset[str]:
     return _STOPWORDS
 
 
+def folded(text: str) -> str:
+    """``text`` case-folded by Unicode's rules, so "İran", "IRAN" and
+    "Iran" are one word, as are "STRASSE" and "Straße": composed first
+    (NFC, so an accent typed as a separate mark stays inside its word),
+    and the dot that folding leaves on an "i" from "İ" dropped. Text in
+    ASCII is only lower-cased (folding changes nothing there)."""
+    if text.isascii():
+        return text.lower()
+    return _DOTTED_I.sub("i", unicodedata.normalize("NFC", text).casefold())
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased words of ``text``, stop words included."""
-    return _TOKEN.findall(text.lower())
+    """Case-folded words of ``text`` (see :func:`folded`), stop words included."""
+    return _TOKEN.findall(folded(text))
 
 
 def terms(text: str) -> list[str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -29,7 +30,7 @@ from qabot import __version__
 from qabot.articles.chunking import CHUNKING_RULES, MAX_PASSAGE_WORDS, MIN_PASSAGE_WORDS
 from qabot.articles.pages.extract import is_page
 from qabot.errors import IndexLoadError, StoreOutOfStepError
-from qabot.index.lexical import Bm25
+from qabot.index.lexical import TERMS_VERSION, Bm25
 from qabot.index.records import Passage, Sentence
 from qabot.index.segments import (
     PAGES,
@@ -51,6 +52,9 @@ from qabot.stores.keys import marks_of, segment_number, split_keys
 
 FORMAT = 2
 MANIFEST = "manifest.json"
+# The key of an article's manifest entry saying when it was indexed (UTC,
+# ISO 8601); indexes built before it was recorded have none.
+INDEXED = "indexed"
 # What the model is shown for each record; part of the settings, since a
 # change must re-embed everything.
 EMBEDDING_TEXT_VERSION = 2
@@ -62,6 +66,7 @@ def chunking_settings() -> dict:
         "max_passage_words": MAX_PASSAGE_WORDS,
         "embedding_text": EMBEDDING_TEXT_VERSION,
         "rules": CHUNKING_RULES,
+        "terms": TERMS_VERSION,
         "qabot": __version__,
     }
 
@@ -190,6 +195,7 @@ def _is_file_entry(entry, segments: dict) -> bool:
         and all(isinstance(digest, str) for digest in entry["passages"])
         and entry.get("segment") in segments
         and isinstance(entry.get("rows"), dict)
+        and isinstance(entry.get(INDEXED, ""), str)
     ):
         return False
     segment = segments[entry["segment"]]
@@ -199,6 +205,28 @@ def _is_file_entry(entry, segments: dict) -> bool:
                 and 0 <= rows[0] <= rows[1] <= segment[records]):
             return False
     return entry["rows"]["passages"][1] - entry["rows"]["passages"][0] == len(entry["passages"])
+
+
+@dataclass(frozen=True)
+class IndexedArticle:
+    """An article as the index holds it: what `qabot list` shows."""
+
+    name: str  # relative to the seeds folder
+    title: str
+    passages: int
+    indexed: str | None  # when (UTC, ISO 8601); None for an index that did not record it
+
+    def to_json(self, seeds: Path) -> dict:
+        return {"file": str(seeds / self.name), "title": self.title, "passages": self.passages,
+                "indexed": self.indexed}
+
+
+def indexed_articles(folder: Path) -> list[IndexedArticle]:
+    """The articles in the index in ``folder``, by name; cheap: reads the
+    manifest only. IndexLoadError when there is no index or it is damaged."""
+    manifest = read_manifest(folder)
+    return [IndexedArticle(name, entry["title"], len(entry["passages"]), entry.get(INDEXED))
+            for name, entry in sorted(manifest["files"].items())]
 
 
 def data_file_sizes(folder: Path) -> dict[str, int]:
@@ -231,6 +259,90 @@ def check_file_hashes(folder: Path, manifest: dict, names=None) -> None:
     for name in hashes if names is None else names:
         if name in hashes and file_digest(folder / name) != hashes[name]:
             raise IndexLoadError(f"index file {str(folder / name)!r} is damaged (its content changed)")
+
+
+# What file_problems says of a file whose bytes are not those the manifest hashed.
+CONTENT_CHANGED = "its content changed"
+
+
+def file_problems(folder: Path, manifest: dict, names=None, stop: threading.Event | None = None) -> dict[str, str]:
+    """``{relative path: what is wrong}`` for each file of ``names`` (default:
+    every file the manifest lists) that is missing, not of its recorded size,
+    or, where the manifest keeps its hash, not of its recorded content (read
+    whole). Stops early, with what it found so far, once ``stop`` is set."""
+    sizes, hashes = manifest["file_sizes"], manifest.get("file_hashes", {})
+    problems = {}
+    for name in sorted(sizes if names is None else names):
+        if stop is not None and stop.is_set():
+            break
+        path = folder / name
+        try:
+            if not path.is_file():
+                problems[name] = "missing"
+            elif name in sizes and path.stat().st_size != sizes[name]:
+                problems[name] = f"{path.stat().st_size:,} bytes, not the {sizes[name]:,} recorded"
+            elif name in hashes and file_digest(path) != hashes[name]:
+                problems[name] = CONTENT_CHANGED
+        except OSError as error:
+            problems[name] = f"unreadable ({error.strerror or error})"
+    return problems
+
+
+def damage_line(folder: Path, problems: dict[str, str]) -> str:
+    """One line naming the damaged files of the index in ``folder`` (the
+    first three, and how many more)."""
+    if len(problems) == 1:
+        (name, why), = problems.items()
+        return f"index file {str(folder / name)!r} is damaged ({why})"
+    named = [f"{str(folder / name)!r} ({why})" for name, why in list(problems.items())[:3]]
+    more = f" and {len(problems) - 3} more" if len(problems) > 3 else ""
+    return f"{len(problems)} index files are damaged: {', '.join(named)}{more}"
+
+
+def unchecked_at_load(manifest: dict) -> list[str]:
+    """The files a load does not check by hash (vectors, search graphs,
+    records, page texts): what :class:`ContentCheck` reads."""
+    at_load = {f"{SEGMENTS}/{name}/{file}" for name, entry in manifest["segments"].items()
+               for file in checked_at_load(entry)}
+    return [name for name in manifest.get("file_hashes", {}) if name not in at_load]
+
+
+class ContentCheck:
+    """Checks, on a background thread, that the files a load did not check
+    (see :func:`unchecked_at_load`; mostly vectors) hold what the manifest
+    recorded: too slow for a cold question on a large index (a second or
+    more at 100,000 passages), so it runs beside the answers instead.
+
+    ``damage`` is None while it runs and when all is sound, else one line
+    naming what is damaged. Damage seen while the index folder was
+    replaced by another build is not damage of this index, and is dropped.
+    """
+
+    def __init__(self, index: "Index") -> None:
+        self.index = index
+        self.damage: str | None = None
+        self.problems: dict[str, str] = {}
+        self.done = threading.Event()
+        self._stop = threading.Event()
+
+    def start(self) -> "ContentCheck":
+        threading.Thread(target=self._run, name="qabot-content-check", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Ask the check to end after the file it is reading."""
+        self._stop.set()
+
+    def _run(self) -> None:
+        try:
+            folder, manifest = self.index.folder, self.index.manifest
+            problems = file_problems(readable_folder(folder), manifest, unchecked_at_load(manifest), self._stop)
+            if problems and not self._stop.is_set() and read_manifest(folder) == manifest:
+                self.problems, self.damage = problems, damage_line(folder, problems)
+        except Exception:  # noqa: BLE001 - a folder gone or replaced meanwhile: nothing to report
+            pass
+        finally:
+            self.done.set()
 
 
 def check_file_sizes(folder: Path, manifest: dict) -> None:
@@ -341,6 +453,20 @@ class Index:
             passage_bm25=Bm25([(s.counts["passages"], s.numbers["passages"]) for s in segments]),
             sentence_bm25=Bm25([(s.counts["sentences"], s.numbers["sentences"]) for s in segments]),
         )
+
+    def article_rows(self, names) -> dict[str, np.ndarray]:
+        """The numbers (in the whole index) of the passages and of the
+        sentences of the articles ``names`` (each one the index holds), in
+        ascending order."""
+        segments = {segment.name: segment for segment in self.segments}
+        found: dict[str, list[np.ndarray]] = {records: [np.zeros(0, np.int64)] for records in RECORD_SETS}
+        for name in names:
+            entry = self.manifest["files"][name]
+            segment = segments[entry["segment"]]
+            for records in RECORD_SETS:
+                start, end = entry["rows"][records]
+                found[records].append(segment.numbers[records][start:end])
+        return {records: np.unique(np.concatenate(parts)) for records, parts in found.items()}
 
     def page_text(self, name: str, sha256: str) -> str | None:
         """The text extracted from web-page article ``name`` when it was

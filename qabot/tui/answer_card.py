@@ -2,7 +2,9 @@
 short answer marked inside it, when there is one), its citation and
 confidence, and the other passages folded away. A refusal reads differently
 and still offers the closest passages; an unsure answer says first that the
-article may not say, and that the highlighted sentence is only the closest."""
+article may not say, and that the highlighted sentence is only the closest.
+A follow-up's card first says what its "he" or "it" was taken to mean (in
+the warning colour when that came from an unsure or declined answer)."""
 
 from __future__ import annotations
 
@@ -37,6 +39,13 @@ class AnswerCard(Vertical, can_focus=True):
     AnswerCard > #passage {
         padding: 0 0 0 0;
     }
+    AnswerCard > #assumed {
+        color: $text-muted;
+        text-style: italic;
+    }
+    AnswerCard.-after-unsure > #assumed {
+        color: $text-warning;
+    }
     AnswerCard > #refusal, AnswerCard > #unsure {
         color: $text-warning;
         text-style: bold;
@@ -69,6 +78,7 @@ class AnswerCard(Vertical, can_focus=True):
 
     def __init__(self, view: AnswerView) -> None:
         super().__init__(classes="card -refused" if view.refused else "card -unsure" if view.unsure else "card")
+        self.set_class(view.assumed_doubtful, "-after-unsure")
         self.view = view
 
     def compose(self) -> ComposeResult:
@@ -77,6 +87,8 @@ class AnswerCard(Vertical, can_focus=True):
             assembled(view.meter, " ", view.confidence_label), id="confidence",
             classes=f"-{view.confidence_level}",
         )
+        if view.assumed:  # a follow-up: how its "he" or "it" was read
+            yield Static(literal(view.assumed), id="assumed")
         if view.refused:  # no gauge: the reason says it all
             yield Static(assembled("✗ ", view.headline), id="refusal")
         else:

@@ -21,14 +21,16 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from qabot.printable import one_line
 from qabot.tui.answer_card import AnswerCard
+from qabot.tui.article_choice import ArticleChoice
 from qabot.tui.article_screen import ArticleScreen
 from qabot.tui.build_status import BuildStatus
 from qabot.tui.chat_header import ChatHeader
 from qabot.tui.clipboard import copied_message, copy_with_tools
 from qabot.tui.help_screen import HelpScreen
 from qabot.tui.key_bar import KeyBar
-from qabot.tui.keys import COMMANDS, chat_keys
+from qabot.tui.keys import COMMANDS, PALETTE_COMMANDS, chat_keys
 from qabot.tui.messages import (
     Answered,
     AnswerFailed,
@@ -52,6 +54,7 @@ from qabot.tui.presenting import (
     error_text,
     export_name,
     heading_for,
+    limit_heading,
     present,
 )
 from qabot.tui.question_card import QuestionCard
@@ -76,7 +79,7 @@ HINT_READY = ("Ask anything about {what}. Each answer quotes one sentence and ci
 HINT_NO_ARTICLES = ("There are no articles in {seeds} now: add .txt, .md or .html files there, and qabot "
                     "indexes them as soon as they appear.")
 # Actions that act on the chat, so only while the chat is the screen shown.
-CHAT_ACTIONS = frozenset(c.action for c in COMMANDS) - {"help", "quit"} | {"scroll_transcript"}
+CHAT_ACTIONS = frozenset(c.action for c in COMMANDS + PALETTE_COMMANDS) - {"help", "quit"} | {"scroll_transcript"}
 
 
 class QabotApp(App):
@@ -94,9 +97,12 @@ class QabotApp(App):
 
     def __init__(self, seeds: Path, index: Path, embedder: "Embedder | None" = None,
                  watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS,
-                 store: "StoreAddress | None" = None, min_confidence: float | None = None) -> None:
+                 store: "StoreAddress | None" = None, min_confidence: float | None = None,
+                 articles: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.store = store
+        # The articles (names in the seeds folder) questions are limited to; () for all.
+        self.articles = tuple(articles)
         self.min_confidence = min_confidence
         self.exports = Path(exports)
         self.seeds = Path(seeds)
@@ -175,6 +181,8 @@ class QabotApp(App):
         for command in COMMANDS:
             if command.action != "quit":
                 yield SystemCommand(command.title, command.help, getattr(self, f"action_{command.action}"))
+        for command in PALETTE_COMMANDS:
+            yield SystemCommand(command.title, command.help, getattr(self, f"action_{command.action}"))
         yield SystemCommand("Rebuild the index from scratch", "Re-embed every passage, changed or not.",
                             self.action_rebuild_from_scratch)
         yield SystemCommand("Quit", "Leave qabot.", self.exit)
@@ -281,8 +289,7 @@ class QabotApp(App):
         titles = self.bot.answerer.index.file_titles.values()
         self.heading = heading_for(titles)
         self.header.heading = self.heading
-        what = f"“{self.heading}”" if len(titles) == 1 else f"the {self.heading}"
-        self.transcript.set_hint(HINT_READY.format(what=what))
+        self._show_limit()
 
     # ----- questions and answers -----
 
@@ -316,7 +323,7 @@ class QabotApp(App):
         from qabot.answering.answer import declined_below
 
         try:
-            answer = declined_below(conversation.ask(question), self.min_confidence)
+            answer = declined_below(conversation.ask(question, articles=self.articles), self.min_confidence)
         except Exception as error:
             self.post_message(AnswerFailed(ticket, error_text(error)))
         else:
@@ -393,6 +400,49 @@ class QabotApp(App):
             self.conversation = self.bot.conversation()
         if self.conversations[-1]:
             self.conversations.append([])
+
+    def action_limit_articles(self) -> None:
+        """Choose the article questions are asked about, or all again."""
+        if self.bot is None:
+            self.notify("The index is not loaded yet.", severity="warning")
+            return
+        titles = self.bot.answerer.index.file_titles
+        articles = [(name, titles[name], str(self.seeds / name)) for name in sorted(titles)]
+        self.push_screen(ArticleChoice(articles, self.articles), self._limit_chosen)
+
+    async def _limit_chosen(self, chosen: tuple[str, ...] | None) -> None:
+        if chosen is None or chosen == self.articles:
+            return
+        self.articles = chosen
+        self._show_limit()
+        if chosen:
+            titles = self.bot.answerer.index.file_titles
+            what = ", ".join(f"“{titles[name]}”" for name in chosen)
+            words = f"Questions are now asked about {what} only (ctrl+p to change)."
+        else:
+            words = "Questions are now asked about all the articles."
+        await self.transcript.add(NoticeCard(words, "divider"))
+
+    def _show_limit(self) -> None:
+        """Say in the header and the hint which articles questions are
+        limited to, if any; forget those the index no longer holds (removed,
+        or left out)."""
+        if self.bot is None:
+            return
+        titles = self.bot.answerer.index.file_titles
+        gone = [name for name in self.articles if name not in titles]
+        if gone:
+            self.articles = tuple(name for name in self.articles if name in titles)
+            self.notify(escape(f"{', '.join(gone)} {'is' if len(gone) == 1 else 'are'} not in the index (any "
+                               f"more): questions are no longer limited to {'it' if len(gone) == 1 else 'them'}"),
+                        severity="warning")
+        chosen = [titles[name] for name in self.articles]
+        self.header.limit = limit_heading(chosen, len(titles)) if chosen else ""
+        if chosen:
+            what = f"“{one_line(chosen[0])}” only" if len(chosen) == 1 else f"{len(chosen)} chosen articles only"
+        else:
+            what = f"“{self.heading}”" if len(titles) == 1 else f"the {self.heading}"
+        self.transcript.set_hint(HINT_READY.format(what=what))
 
     def action_open_source(self) -> None:
         view = next((v for v in reversed(self.answers) if v.target is not None), None)
@@ -529,7 +579,8 @@ def _free_path(folder: Path, stamp: str) -> Path:
 
 def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
              watch_interval: float = WATCH_INTERVAL, exports: Path = DEFAULT_EXPORTS,
-             store: "StoreAddress | None" = None, min_confidence: float | None = None) -> QabotApp:
+             store: "StoreAddress | None" = None, min_confidence: float | None = None,
+             articles: tuple[str, ...] = ()) -> QabotApp:
     """The chat app over ``seeds`` and ``index``, as the CLI and the tests build it.
 
     Args:
@@ -540,14 +591,16 @@ def make_app(seeds: Path, index: Path, embedder: "Embedder | None" = None, *,
         exports: folder the conversation is saved into (ctrl+s).
         store: a Milvus store questions search (see qabot.stores), or None.
         min_confidence: answers below this confidence are declined, saying why; None declines none.
+        articles: names (in ``seeds``) of the articles questions are limited to; () for all.
     """
     return QabotApp(Path(seeds), Path(index), embedder=embedder, watch_interval=watch_interval,
-                    exports=exports, store=store, min_confidence=min_confidence)
+                    exports=exports, store=store, min_confidence=min_confidence, articles=articles)
 
 
 def run_chat(seeds: Path, index: Path, exports: Path = DEFAULT_EXPORTS,
-             store: "StoreAddress | None" = None, min_confidence: float | None = None) -> int:
+             store: "StoreAddress | None" = None, min_confidence: float | None = None,
+             articles: tuple[str, ...] = ()) -> int:
     """Run the chat in the terminal; the exit code."""
-    app = make_app(seeds, index, exports=exports, store=store, min_confidence=min_confidence)
+    app = make_app(seeds, index, exports=exports, store=store, min_confidence=min_confidence, articles=articles)
     run_without_waiting(app)
     return app.return_code or 0

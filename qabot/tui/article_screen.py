@@ -53,6 +53,9 @@ class ArticleScreen(Screen):
         padding: 0 1 0 2;
         margin: 0 0 1 0;
     }
+    ArticleScreen .paragraph.-joined {
+        margin: 0;
+    }
     ArticleScreen .paragraph.-passage {
         padding: 0 1;
         border-left: thick $accent;
@@ -104,7 +107,7 @@ class ArticleScreen(Screen):
         if low > 0:
             widgets.append(Static(f"▲ {low:,} characters before this: ctrl+up (or click here) shows more",
                                   classes="more", id="earlier", markup=False))
-        widgets += [self._paragraph(p) for p in paragraphs(self.article, low, high)]
+        widgets += [self._paragraph(p) for p in self._paragraphs(low, high)]
         if high < len(self.article):
             widgets.append(Static(f"▼ {len(self.article) - high:,} characters after this: ctrl+down (or click "
                                   "here) shows more", classes="more", id="later", markup=False))
@@ -120,12 +123,12 @@ class ArticleScreen(Screen):
         if shown == self.shown:
             return
         body = self.query_one("#article", VerticalScroll)
-        was_first = next(iter(paragraphs(self.article, low, high)), None)
+        was_first = next(iter(self._paragraphs(low, high)), None)
         self.shown = shown
         await body.remove_children()
         await body.mount_all(self._shown_widgets())
         if direction < 0 and was_first is not None:
-            for widget, paragraph in zip(self.query(".paragraph"), paragraphs(self.article, *shown)):
+            for widget, paragraph in zip(self.query(".paragraph"), self._paragraphs(*shown)):
                 if paragraph.start <= was_first.start < paragraph.end:
                     self.call_after_refresh(body.scroll_to_widget, widget, animate=False, top=True)
                     break
@@ -136,6 +139,11 @@ class ArticleScreen(Screen):
             self.run_worker(self.action_more(-1 if widget.id == "earlier" else 1), group="more", exclusive=True,
                             exit_on_error=False)
 
+    def _paragraphs(self, low: int, high: int) -> list[Paragraph]:
+        """The paragraphs between ``low`` and ``high``, the passage's lines
+        one of their own (so only they are marked)."""
+        return paragraphs(self.article, low, high, self.passage)
+
     def _paragraph(self, paragraph: Paragraph) -> Static:
         spans = []
         for span, style in ((self.sentence, SENTENCE), (self.short, SHORT_ANSWER)):
@@ -144,6 +152,8 @@ class ArticleScreen(Screen):
                 end = min(span[1], paragraph.end) - paragraph.start
                 spans.append((start, end, style))
         classes = "paragraph -passage" if _overlaps(paragraph, self.passage) else "paragraph"
+        if paragraph.joined:  # no blank line in the article before the next one
+            classes += " -joined"
         return Static(highlighted(unwrapped(paragraph.text), spans), classes=classes)
 
     def on_mount(self) -> None:
@@ -156,7 +166,7 @@ class ArticleScreen(Screen):
         if marked:
             body.scroll_to_widget(marked[0], animate=False, top=True, immediate=True)
         if self.sentence:
-            for widget, paragraph in zip(self.query(".paragraph"), paragraphs(self.article, *self.shown)):
+            for widget, paragraph in zip(self.query(".paragraph"), self._paragraphs(*self.shown)):
                 if _overlaps(paragraph, self.sentence):
                     body.scroll_to_widget(widget, animate=False, immediate=True)
                     break

@@ -22,7 +22,8 @@ STATES = {
 
 
 class ChatHeader(Horizontal):
-    """The article's title (or "N articles") and the index state."""
+    """The article's title (or "N articles"), or the articles questions
+    are limited to, and the index state."""
 
     DEFAULT_CSS = """
     ChatHeader {
@@ -38,6 +39,7 @@ class ChatHeader(Horizontal):
         text-overflow: ellipsis;
         text-style: bold;
     }
+    ChatHeader > #heading.-limited { color: $text-accent; }
     ChatHeader > #state {
         width: auto;
         padding: 0 1;
@@ -53,14 +55,19 @@ class ChatHeader(Horizontal):
     state: reactive[str] = reactive("loading")
     # Where questions search, when not the index folder ("Milvus Lite").
     store: reactive[str] = reactive("")
+    # The articles questions are limited to, in words ("only “Title”"); ""
+    # when questions are asked about all of them.
+    limit: reactive[str] = reactive("")
 
     def compose(self) -> ComposeResult:
-        yield Label(self._heading_text(self.heading), id="heading", markup=False)
+        yield Label(self._heading_text(self.heading, self.limit), id="heading", markup=False,
+                    classes="-limited" if self.limit else "")
         yield Label(self._state_text(self.state, self.store), id="state", classes=f"-{self.state}", markup=False)
 
     @staticmethod
-    def _heading_text(heading: str):
-        return assembled(("qabot", "bold"), " · " if heading else "", heading)
+    def _heading_text(heading: str, limit: str = ""):
+        shown = limit or heading
+        return assembled(("qabot", "bold"), " · " if shown else "", shown)
 
     @staticmethod
     def _state_text(state: str, store: str = ""):
@@ -68,7 +75,12 @@ class ChatHeader(Horizontal):
 
     def watch_heading(self, heading: str) -> None:
         for label in self.query("#heading").results(Label):
-            label.update(self._heading_text(heading))
+            label.update(self._heading_text(heading, self.limit))
+
+    def watch_limit(self, limit: str) -> None:
+        for label in self.query("#heading").results(Label):
+            label.update(self._heading_text(self.heading, limit))
+            label.set_class(bool(limit), "-limited")
 
     def watch_state(self, state: str) -> None:
         for label in self.query("#state").results(Label):

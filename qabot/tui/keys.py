@@ -34,6 +34,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("ctrl+q", "quit", "Quit", "Quit", "Leave qabot."),
 )
 
+# Commands only the command palette (ctrl+p) offers: no key of their own.
+PALETTE_COMMANDS: tuple[Command, ...] = (
+    Command("", "limit_articles", "", "Ask about some articles only",
+            "Choose the article questions are asked about (the header shows it), or all articles again."),
+)
+
 # Which commands the key bar keeps longest on a narrow screen (first: kept).
 KEY_BAR_ORDER = ("quit", "help", "open_source", "copy_answer", "new_conversation", "export", "rebuild", "clear")
 

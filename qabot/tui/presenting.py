@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from qabot.errors import QabotError
 from qabot.printable import one_line, preview, printable
-from qabot.wording import UNSURE, confidence_label, confidence_level, not_answered, plural, unsure_of
+from qabot.wording import (
+    UNSURE,
+    confidence_label,
+    confidence_level,
+    not_answered,
+    plural,
+    taking_to_mean,
+    unsure_of,
+)
 
 if TYPE_CHECKING:  # only for annotations: importing the library pulls in numpy
     from qabot.answering import Answer, ScoredPassage, ShortAnswer
@@ -112,6 +120,11 @@ class AnswerView:
     # The answer is more likely wrong than right: the sentence is shown as
     # the closest one, not as the answer.
     unsure: bool = False
+    # For a follow-up: what its pointing word was taken to mean, as one
+    # printable line ("Taking “he” to mean ..."); None otherwise.
+    assumed: str | None = None
+    # That reading came from an unsure or declined earlier answer.
+    assumed_doubtful: bool = False
 
     @property
     def confidence_label(self) -> str:
@@ -169,10 +182,14 @@ def present(answer: "Answer") -> AnswerView:
     unsure answer's sentence is the closest one: its short answer is not
     marked."""
     question = one_line(answer.question)
+    ref = answer.assumed_reference
+    assumed = one_line(taking_to_mean(ref.word, ref.meaning, ref.earlier)) if ref else None
+    doubtful = ref is not None and ref.earlier != "sure"
     if answer.abstained or answer.passage is None or answer.citation is None:
         others = tuple(passage_view(s) for s in answer.passages)
         headline = one_line(answer.reason) if answer.reason else REFUSAL
-        return AnswerView(question, True, headline, None, None, None, None, answer.confidence, others, None)
+        return AnswerView(question, True, headline, None, None, None, None, answer.confidence, others, None,
+                          assumed=assumed, assumed_doubtful=doubtful)
     sentence, passage, cited, short = answer.sentence, answer.passage, answer.citation, answer.short_answer
     label = citation_label(cited.file, cited.line)
     highlight = relative_span(passage.start, passage.text, sentence.start, sentence.end, sentence.text)
@@ -183,7 +200,7 @@ def present(answer: "Answer") -> AnswerView:
     return AnswerView(
         question, False, sentence.text, passage.text, highlight, label, cited.title,
         answer.confidence, others, passage_target(passage, label, sentence, short if inside else None),
-        _shifted(inside, highlight), answer.unsure,
+        _shifted(inside, highlight), answer.unsure, assumed, doubtful,
     )
 
 
@@ -200,7 +217,7 @@ def _quoted(text: str) -> str:
 
 
 def _markdown_answer(view: AnswerView) -> list[str]:
-    lines = [f"## Q: {view.question}", ""]
+    lines = [f"## Q: {view.question}", ""] + ([view.assumed, ""] if view.assumed else [])
     if view.refused:
         lines += [f"**{view.headline}**", ""]
         if view.others:
@@ -245,13 +262,24 @@ def heading_for(titles: Iterable[str]) -> str:
     return f"{len(titles)} articles"
 
 
+def limit_heading(chosen_titles: list[str], total: int) -> str:
+    """The header's words for questions limited to the articles of
+    ``chosen_titles`` among ``total``: ``only “Title” (1 of 3 articles)``."""
+    of = f"{len(chosen_titles)} of {total} articles"
+    if len(chosen_titles) == 1:
+        return f"only “{one_line(chosen_titles[0]) or 'untitled'}” ({of})"
+    return f"only {of}"
+
+
 @dataclass(frozen=True)
 class Paragraph:
-    """A run of non-blank lines of an article, with its offsets."""
+    """A run of non-blank lines of an article, with its offsets; ``joined``
+    when it was cut from the lines after it (no blank line between)."""
 
     start: int
     end: int
     text: str
+    joined: bool = False
 
 
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
@@ -260,12 +288,34 @@ _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
 ARTICLE_REACH = 20_000
 
 
-def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragraph]:
+def paragraphs(text: str, start: int = 0, end: int | None = None,
+               span: tuple[int, int] | None = None) -> list[Paragraph]:
     """The article split at blank lines, between ``start`` and ``end``;
     every character of a non-blank line belongs to exactly one paragraph.
-    Offsets are into the whole ``text``."""
+    Offsets are into the whole ``text``. With ``span`` (a cited passage),
+    a paragraph is also cut at line ends so that the lines holding the span
+    are a paragraph of their own: a passage can begin below lines that
+    are no prose (the web page's leftovers above the shipped article's
+    first passage), and only its own lines are marked as cited."""
     end = len(text) if end is None else end
-    return [Paragraph(m.start(), m.end(), m.group()) for m in _PARAGRAPH.finditer(text, start, end)]
+    found = []
+    for match in _PARAGRAPH.finditer(text, start, end):
+        cuts = [cut for cut in _line_cuts(text, span) if match.start() < cut < match.end()]
+        edges = [match.start(), *cuts, match.end()]
+        for number, (low, high) in enumerate(zip(edges, edges[1:])):
+            piece = text[low:high].rstrip("\n")
+            found.append(Paragraph(low, low + len(piece), piece, joined=number < len(cuts)))
+    return found
+
+
+def _line_cuts(text: str, span: tuple[int, int] | None) -> list[int]:
+    """Where the lines holding ``span`` begin and where the lines after them
+    begin: the places to cut a paragraph around it."""
+    if span is None or span[1] <= span[0]:
+        return []
+    first = text.rfind("\n", 0, span[0]) + 1
+    after = text.find("\n", span[1] - 1 if span[1] > 0 else 0)
+    return [first] + ([after + 1] if after >= 0 else [])
 
 
 def window_around(text: str, start: int, end: int, reach: int = ARTICLE_REACH) -> tuple[int, int]:
