@@ -167,3 +167,22 @@ def nonsense_corpus(seed: int, articles: int) -> dict[str, str]:
         found[f"article-{a:02d}.txt"] = f"Story {a}\n\n" + "\n\n".join(paragraphs) + "\n"
     return found
 
+
+
+# The command modules that build the bundled model where a command needs it.
+COMMAND_MODULES = ("qabot.cli.add", "qabot.cli.ask", "qabot.cli.check", "qabot.cli.evaluate", "qabot.cli.index",
+                   "qabot.cli.listing", "qabot.cli.remove", "qabot.tui.app")
+
+
+def model_stand_in(monkeypatch, stand_in) -> None:
+    """Every command builds ``stand_in`` where it would build the bundled
+    model (each module that names BundledModel gets the stand-in)."""
+    import importlib
+
+    from qabot.embedding.embedder import BundledModel
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("qabot") and getattr(module, "BundledModel", None) is BundledModel:
+            monkeypatch.setattr(module, "BundledModel", stand_in)

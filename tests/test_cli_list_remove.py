@@ -9,9 +9,8 @@ import subprocess
 import sys
 
 import pytest
-from support import REPO, SHIPPED_NAME, article, snapshot, write_seeds
+from support import REPO, SHIPPED_NAME, article, model_stand_in, snapshot, write_seeds
 
-import qabot.embedding.embedder
 from qabot.embedding.embedder import HashingEmbedder
 from qabot.index.build import update_index
 from qabot.index.loaded import Index
@@ -34,7 +33,7 @@ def collection(tmp_path, monkeypatch):
     """The current folder holds ``seeds/`` (two articles) and their index,
     built by the hashing embedder, which the command line also uses."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(qabot.embedding.embedder, "BundledModel", HashingModel)
+    model_stand_in(monkeypatch, HashingModel)
     write_seeds(tmp_path / "seeds", {"trains.txt": article("Railway Timetable Report", "trains"),
                                      "garden.txt": article("Garden Report", "garden", paragraphs=2)})
     update_index(tmp_path / "seeds", tmp_path / "embeddings", HashingModel())

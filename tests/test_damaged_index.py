@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support import CountingEmbedder, article, write_seeds
+from support import CountingEmbedder, article, model_stand_in, write_seeds
 
 import qabot.bot
+import qabot.index.update
 from qabot.bot import Bot, check_index
 from qabot.embedding.embedder import HashingEmbedder
 from qabot.errors import IndexLoadError, IndexWriteError
@@ -49,7 +50,7 @@ def built(tmp_path):
 @pytest.fixture
 def hashing_commands(monkeypatch, no_model):
     """The commands run with the hashing embedder in place of the model."""
-    monkeypatch.setattr("qabot.embedding.embedder.BundledModel", HashingModel)
+    model_stand_in(monkeypatch, HashingModel)
 
 
 def vector_files(folder: Path, name: str = "sentences") -> list[str]:
@@ -211,7 +212,7 @@ def test_a_bot_refuses_to_answer_from_damaged_vectors_it_cannot_rebuild(built, m
     def cannot_write(*args, **kwargs):
         raise IndexWriteError(f"cannot write the index {str(folder)!r} (Read-only file system)")
 
-    monkeypatch.setattr(qabot.bot, "update_index", cannot_write)
+    monkeypatch.setattr(qabot.index.update, "update_index", cannot_write)
     for _ in range(2):  # not this question, nor the next
         with pytest.raises(IndexLoadError, match="sentences.npy' is damaged .*cannot be rebuilt"):
             bot.ask(QUESTION)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import write_seeds
+from support import model_stand_in, write_seeds
 
 from qabot.answering.answer import Answer, ShortAnswer
 from qabot.embedding.embedder import HashingEmbedder
@@ -141,7 +141,7 @@ class HashingModel(HashingEmbedder):
 @pytest.fixture
 def hashing_eval(cli, tmp_path, monkeypatch, no_model):
     """Run `qabot eval` on a small article with the hashing embedder."""
-    monkeypatch.setattr("qabot.embedding.embedder.BundledModel", HashingModel)
+    model_stand_in(monkeypatch, HashingModel)
     seeds = write_seeds(tmp_path / "seeds", {"harbour.txt": (
         "Harbour Town\n\nHarbour Town is a small fishing port on the north coast. Its harbour master "
         "is Ada Lovelace, who took office in May 2019 after a long career at sea.\n")})
