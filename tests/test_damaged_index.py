@@ -15,10 +15,11 @@ from support import CountingEmbedder, article, model_stand_in, write_seeds
 
 import qabot.bot
 import qabot.index.update
-from qabot.bot import Bot, check_index
+from qabot.bot import Bot
 from qabot.embedding.embedder import HashingEmbedder
 from qabot.errors import IndexLoadError, IndexWriteError
 from qabot.index.build import update_index
+from qabot.index.check import check_index
 from qabot.index.loaded import ContentCheck, Index, check_file_hashes, read_manifest
 
 ARTICLES = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from qabot.bot import check_index
 from qabot.cli.output import EXIT_FAILURE, EXIT_OK
 from qabot.embedding.embedder import BundledModel
+from qabot.index.check import check_index
 from qabot.printable import one_line
 from qabot.wording import plural
 
