@@ -68,15 +68,15 @@ def test_a_line_that_is_not_a_question_is_said_and_the_prompt_comes_back(workdir
 @pytest.mark.model
 def test_each_question_typed_is_answered_before_the_next_is_read(workdir, cli, shared_model, terminal, events,
                                                                   monkeypatch):
-    import qabot.cli.render
+    import qabot.cli.ask
 
-    answer_json = qabot.cli.render.answer_json
+    answer_json = qabot.cli.ask.answer_json
 
     def answered(answer):
         events.append("answer")
         return answer_json(answer)
 
-    monkeypatch.setattr(qabot.cli.render, "answer_json", answered)
+    monkeypatch.setattr(qabot.cli.ask, "answer_json", answered)
     terminal(f"{MISSILES}\n\n{OFF_TOPIC}\n")
     result = cli("ask", "--json")
     assert result.code == 0, result

@@ -221,7 +221,7 @@ def test_min_confidence_is_refused_before_a_command_that_does_not_answer(cli, no
 @pytest.mark.parametrize("args", [["--min-confidence", "0.7"], ["--min-confidence", "0.7", "chat"],
                                   ["chat", "--min-confidence", "0.7"]])
 def test_the_chat_window_gets_min_confidence(cli, no_model, monkeypatch, args):
-    import qabot.tui.app
+    import qabot.cli.chat
 
     seen = {}
 
@@ -229,7 +229,7 @@ def test_the_chat_window_gets_min_confidence(cli, no_model, monkeypatch, args):
         seen["min_confidence"] = min_confidence
         return 0
 
-    monkeypatch.setattr(qabot.tui.app, "run_chat", chat)
+    monkeypatch.setattr(qabot.cli.chat, "run_chat", chat)
     assert cli(*args).code == 0
     assert seen == {"min_confidence": 0.7}
 
