@@ -27,17 +27,6 @@ class ArticleChoice(ModalScreen[tuple[str, ...] | None]):
     ArticleChoice {
         align: center middle;
     }
-    ArticleChoice > Vertical {
-        width: 86;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        border-title-align: center;
-        border-subtitle-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
     ArticleChoice OptionList {
         height: auto;
         max-height: 20;
@@ -64,7 +53,7 @@ class ArticleChoice(ModalScreen[tuple[str, ...] | None]):
         for name, title, file in self.articles:
             mark = "● " if name in self.chosen else "  "
             options.append(Option(assembled(mark, (title or name, "bold"), Text("\n    "), (file, "dim")), id=name))
-        with Vertical() as box:
+        with Vertical(classes="dialog") as box:
             box.border_title = "Ask about"
             box.border_subtitle = "enter: choose · escape: back"
             yield Static(literal("Questions are answered from the article chosen only, until you choose "

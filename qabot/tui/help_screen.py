@@ -29,17 +29,6 @@ class HelpScreen(ModalScreen):
     HelpScreen {
         align: center middle;
     }
-    HelpScreen > VerticalScroll {
-        width: 86;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        border-title-align: center;
-        border-subtitle-align: center;
-        background: $surface;
-        padding: 0 1;
-    }
     HelpScreen #about {
         margin: 0 0 1 0;
     }
@@ -62,7 +51,7 @@ class HelpScreen(ModalScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        box = VerticalScroll()
+        box = VerticalScroll(classes="dialog")
         box.border_title = "qabot help"
         box.border_subtitle = "Escape or F1 closes"
         with box:
