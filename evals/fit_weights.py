@@ -60,7 +60,7 @@ def measure_squad(path: Path, cache: Path, embedder, bundle: int) -> list[Measur
         seeds.mkdir(parents=True, exist_ok=True)
         for _, (name, text) in together:
             (seeds / name).write_text(text, encoding="utf-8")
-        answerer = Bot.open(seeds, folder / "index", embedder).answerer
+        answerer = Bot.open(seeds, folder / "index", embedder, export=False).answerer
         for number, (doc_id, _) in enumerate(together, first):
             for case in (c for c in questions.cases if c.document == doc_id):
                 rows.append(measure(answerer, case.question, case.answers, case.answerable, number))

@@ -186,7 +186,7 @@ def open_answerer(cache: Path, name: str, text: str, embedder):
     seeds = cache / key / "seeds"
     seeds.mkdir(parents=True, exist_ok=True)
     (seeds / f"{name}.txt").write_text(text, encoding="utf-8")
-    return Bot.open(seeds, cache / key / "index", embedder).answerer
+    return Bot.open(seeds, cache / key / "index", embedder, export=False).answerer
 
 
 @dataclass

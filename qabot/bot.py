@@ -27,14 +27,12 @@ from qabot.errors import (
 from qabot.index.build import BuildProgress, BuildReport, is_current_layout, is_fresh
 from qabot.index.loaded import ContentCheck, Index, check_file_sizes, read_manifest
 from qabot.index.storage import readable_folder, refuse_non_folder
-from qabot.index.update import IndexUpdate
+from qabot.index.update import IndexUpdate, Notice
 from qabot.reader.model import start_loading
 from qabot.stores import StoreAddress, open_store
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_INDEX = Path("embeddings")
-# notice(message): one line for the user about what the bot is doing.
-Notice = Callable[[str], None]
 
 
 def index_state(seeds: Path, folder: Path, embedder: Embedder) -> str:
@@ -58,7 +56,7 @@ def _load(folder: Path, embedder: Embedder, store=None) -> Index:
 def load_fresh_index(
     seeds: Path, folder: Path, embedder: Embedder,
     notice: Notice | None = None, progress: BuildProgress | None = None, store=None,
-    use: Callable[[Index], None] | None = None,
+    use: Callable[[Index], None] | None = None, export: bool = True,
 ) -> tuple[Index, BuildReport | None, str | None]:
     """The index of ``seeds``, first updated if it is missing, damaged or
     stale (``notice`` is told why); the build report, or None if none ran;
@@ -72,9 +70,11 @@ def load_fresh_index(
     segments there before the new index replaces the old, and the store is
     brought in step with the index before it is searched. ``use(index)``,
     when given, puts the index to use before the store lets go of rows the
-    old one searched (the steps of :mod:`qabot.index.update`).
+    old one searched (the steps of :mod:`qabot.index.update`). A build
+    leaves the model export for fast questions beside the index, unless
+    ``export`` is False (a scratch index no later process asks).
     """
-    update = IndexUpdate(seeds, folder, embedder, store, progress, notice)
+    update = IndexUpdate(seeds, folder, embedder, store, progress, notice, export=export)
     index, stale_because = _fresh_index(update)
     update.fill_store()
     if use is not None:
@@ -154,16 +154,20 @@ class Bot:
         mode: str = "hybrid",
         weights: Weights = Weights(),
         store: StoreAddress | None = None,
+        export: bool = True,
     ) -> "Bot":
         """Load the index, first updating it if the articles changed or it is
         missing or damaged (``notice`` is told why). With a ``store``,
         questions search the Milvus store there (kept in step with the
-        index; StoreError when it cannot be used)."""
+        index; StoreError when it cannot be used). A build leaves the model
+        export for fast questions beside the index, unless ``export`` is
+        False (a scratch index no later process asks)."""
         embedder = embedder or BundledModel()
         start_loading()  # the reader loads while the index does
         opened = open_store(store, embedder.dimension) if store is not None else None
         try:
-            index, report, stale_because = load_fresh_index(seeds, folder, embedder, notice, progress, opened)
+            index, report, stale_because = load_fresh_index(seeds, folder, embedder, notice, progress, opened,
+                                                            export=export)
         except BaseException:
             if opened is not None:
                 opened.close()

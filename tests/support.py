@@ -169,7 +169,8 @@ def nonsense_corpus(seed: int, articles: int) -> dict[str, str]:
 
 
 
-# The command modules that build the bundled model where a command needs it.
+# The command modules that may build the bundled model, directly or through
+# the index update they run.
 COMMAND_MODULES = ("qabot.cli.add", "qabot.cli.ask", "qabot.cli.check", "qabot.cli.evaluate", "qabot.cli.index",
                    "qabot.cli.listing", "qabot.cli.remove", "qabot.tui.app")
 

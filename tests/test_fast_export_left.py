@@ -10,7 +10,7 @@ from pathlib import Path
 from qabot.bot import Bot
 from qabot.embedding.embedder import HashingEmbedder
 from qabot.embedding.fast_encoder import onnx_folder
-from support import article, write_seeds
+from support import article, model_stand_in, write_seeds
 
 
 class ExportingEmbedder(HashingEmbedder):
@@ -75,3 +75,39 @@ def test_an_embedder_without_an_export_is_left_alone(tmp_path):
     seeds, folder = _seeds(tmp_path), tmp_path / "index"
     bot = Bot.open(seeds, folder, embedder=HashingEmbedder())
     assert bot.last_build is not None and not onnx_folder(folder).exists()
+
+
+def test_a_scratch_index_is_not_exported(tmp_path):
+    seeds, folder, embedder = _seeds(tmp_path), tmp_path / "index", ExportingEmbedder()
+    bot = Bot.open(seeds, folder, embedder=embedder, export=False)
+    assert bot.last_build is not None and embedder.exported == [] and not onnx_folder(folder).exists()
+
+
+class FailingExport(ExportingEmbedder):
+    """A model whose export always fails; every try is counted."""
+
+    tries: list[Path] = []
+
+    def export_fast_path(self, folder) -> bool:
+        FailingExport.tries.append(Path(folder))
+        return False
+
+
+def test_qabot_index_exports_once_and_says_so_only_in_text(cli, monkeypatch, tmp_path):
+    seeds = _seeds(tmp_path)
+    model_stand_in(monkeypatch, ExportingEmbedder)
+    said = cli("index", "--seeds", seeds, "--index", tmp_path / "index")
+    assert said.code == 0 and said.err.count("for fast questions") == 1
+    assert (onnx_folder(tmp_path / "index") / "meta.json").is_file()
+    quiet = cli("index", "--seeds", seeds, "--index", tmp_path / "other", "--json")
+    assert quiet.code == 0 and "exporting" not in quiet.err
+    assert (onnx_folder(tmp_path / "other") / "meta.json").is_file()
+
+
+def test_a_failing_export_is_tried_once_and_said(cli, monkeypatch, tmp_path):
+    seeds = _seeds(tmp_path)
+    model_stand_in(monkeypatch, FailingExport)
+    FailingExport.tries.clear()
+    result = cli("index", "--seeds", seeds, "--index", tmp_path / "index", "--json")
+    assert result.code == 0 and FailingExport.tries == [onnx_folder(tmp_path / "index")]
+    assert result.err.count("the fast question path is unavailable") == 1

@@ -8,6 +8,7 @@ import sys
 
 from qabot.articles.pages.adding import add_page
 from qabot.cli.index import index_articles
+from qabot.cli.output import EXIT_OK, EXIT_USAGE
 from qabot.errors import PageError
 from qabot.printable import one_line
 
@@ -34,4 +35,4 @@ def run(args: argparse.Namespace) -> int:
     report = index_articles(args) if added and not args.no_index else None
     if args.json:
         print(json.dumps({"added": added, "failed": failed, "index": report}))
-    return 2 if failed else 0
+    return EXIT_USAGE if failed else EXIT_OK

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from qabot.cli.output import EXIT_OK, stderr_notice
 from qabot.cli.parser import LOCAL_RAY
 from qabot.cli.progress import ProgressBar
 from qabot.embedding.embedder import BundledModel
-from qabot.embedding.fast_encoder import onnx_folder
 from qabot.embedding.ray_embedder import RayEmbedder
 from qabot.index.update import IndexUpdate
 from qabot.stores import open_store
@@ -36,14 +34,17 @@ def index_articles(args: argparse.Namespace) -> dict:
         embedder = _ray_embedder(args) or model
         with ProgressBar("Embedding", enabled=not args.json) as bar:
             # An explicit build makes the store this index's, whatever it held.
-            update = IndexUpdate(args.seeds, args.index, embedder, store, bar.update, stderr_notice, take_over=True)
-            report = update.run(force=force, verify=True)  # every file reused is checked against its SHA-256 first
+            update = IndexUpdate(args.seeds, args.index, embedder, store, bar.update, stderr_notice, take_over=True,
+                                 exporter=model, quiet=args.json)
+            report = update.build(force=force, verify=True)  # every file reused is checked against its SHA-256 first
+            update.fill_store()
+            update.forget_old_rows()  # nothing here puts the index to use: no step between
     finally:
         if embedder is not None and embedder is not model:
             embedder.close()
         if store is not None:
             store.close()
-    _refresh_fast_path(model, onnx_folder(args.index), force, quiet=args.json)
+    update.leave_export(force=force)
     if not args.json:
         state = "updated" if report.changed else "already up to date"
         print(f"index {state}: {plural(report.files, 'article')}, {plural(report.passages, 'passage')}, "
@@ -76,14 +77,3 @@ def _ray_embedder(args: argparse.Namespace):
     if not args.json:
         stderr_notice(f"embedding on {embedder.workers} Ray worker{'s' if embedder.workers != 1 else ''}")
     return embedder
-
-
-def _refresh_fast_path(model, folder: Path, force: bool, quiet: bool) -> None:
-    """Export the model for fast questions when the export is missing or
-    damaged (or with --force); nothing is re-embedded for it."""
-    if not force and model.attach_fast_path(folder):
-        return
-    if not quiet:
-        stderr_notice(f"exporting the model to {folder} for fast questions (nothing is re-embedded)")
-    if not model.export_fast_path(folder):
-        stderr_notice("the fast question path is unavailable; questions use sentence-transformers")

@@ -115,7 +115,7 @@ def run_eval(
                 doc_seeds.mkdir(parents=True)
                 (doc_seeds / name).write_text(text, encoding="utf-8")
                 bot = Bot.open(doc_seeds, Path(scratch) / doc_id / "index", embedder,
-                               mode=mode, weights=weights)
+                               mode=mode, weights=weights, export=False)  # a scratch index
                 cases = [c for c in questions.cases if c.document == doc_id]
                 outcomes += _ask_all(bot, cases, on_result, min_confidence)
     report = summarize(outcomes)

@@ -566,7 +566,7 @@ class Index:
 
     def numbers_of(self, records: str, keys: np.ndarray) -> np.ndarray:
         """The number in the whole index of each store key (see
-        qabot.stores.row_key); -1 for a row not live here."""
+        qabot.stores.keys.row_key); -1 for a row not live here."""
         owners, rows = split_keys(keys)
         found = np.full(len(keys), -1, dtype=np.int64)
         for number, segment in zip(self.segment_numbers, self.segments):

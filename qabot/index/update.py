@@ -9,12 +9,13 @@ leaves a reader without its rows:
 4. :meth:`IndexUpdate.forget_old_rows`: only now does the store forget what
    the index no longer lists;
 5. :meth:`IndexUpdate.leave_export`: the model export for fast questions
-   sits beside the index, so the next question does not load PyTorch.
+   sits beside the index, so the next question does not load PyTorch (not
+   for a scratch index that no later process asks: ``export=False``).
 
 :meth:`IndexUpdate.run` takes the five in turn. With no store, steps 2 and 4
-do nothing. The store is any object with the methods of
-:class:`qabot.stores.milvus.MilvusStore` used here (add, missing, claim,
-forget); the index folder stays the record of truth.
+do nothing. The store is any object with the attribute and methods of
+:class:`qabot.stores.milvus.MilvusStore` used here (address, add, missing,
+claim, forget); the index folder stays the record of truth.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ class IndexUpdate:
     progress: BuildProgress | None = None
     notice: Notice | None = None
     take_over: bool = False
+    # The model whose export questions use (default: the embedder; a build
+    # embedded on Ray passes the bundled model).
+    exporter: object | None = None
+    # False for a scratch index no later process asks: no export is left.
+    export: bool = True
+    # True for JSON output: copying into the store and exporting are not told.
+    quiet: bool = False
     # The manifest before the build: what the store's rows were for.
     before: dict | None = field(default=None, init=False)
     # The build's report; None until a build ran.
@@ -64,7 +72,7 @@ class IndexUpdate:
         if use is not None:
             use()
         self.forget_old_rows()
-        self.leave_export()
+        self.leave_export(force=force)
         return report
 
     def build(self, force: bool = False, verify: bool = False) -> BuildReport:
@@ -83,7 +91,8 @@ class IndexUpdate:
         """Step 2: copy the segments the store lacks; how many rows were copied."""
         if self.store is None:
             return 0
-        return sync_store(self.store, self.folder, self.progress, self.notice, self.take_over)
+        notice = None if self.quiet else self.notice
+        return sync_store(self.store, self.folder, self.progress, notice, self.take_over)
 
     def forget_old_rows(self) -> None:
         """Step 4: the store forgets what the index no longer lists (segments,
@@ -100,19 +109,28 @@ class IndexUpdate:
         elif self.report is not None:
             self.store.forget(manifest, self.before)
 
-    def leave_export(self) -> bool:
-        """Step 5: after a build, export the model for fast questions beside
-        the index when it is missing or damaged (nothing is re-embedded).
-        True when the export is there; embedders without one are left alone."""
-        export = getattr(self.embedder, "export_fast_path", None)
-        if export is None or self.report is None:
+    def leave_export(self, force: bool = False) -> bool:
+        """Step 5: after a build (or with ``force``, always), export the model
+        for fast questions beside the index unless an export is attached
+        from there (nothing is re-embedded). An export this process attached
+        before, from another folder, also counts: the same model's, it
+        serves questions here, and a scratch index per article is not
+        exported again. True when a fast path is attached; embedders
+        without an export are left alone."""
+        exporter = self.exporter if self.exporter is not None else self.embedder
+        export = getattr(exporter, "export_fast_path", None)
+        if export is None or not self.export or (self.report is None and not force):
             return False
         folder = onnx_folder(self.folder)
-        if self.embedder.attach_fast_path(folder):
+        if not force and exporter.attach_fast_path(folder):
+            return True
+        if self.notice and not self.quiet:
+            self.notice(f"exporting the model to {folder} for fast questions (nothing is re-embedded)")
+        if export(folder) and exporter.attach_fast_path(folder):
             return True
         if self.notice:
-            self.notice(f"exporting the model to {folder} for fast questions (nothing is re-embedded)")
-        return export(folder) and self.embedder.attach_fast_path(folder)
+            self.notice("the fast question path is unavailable; questions use sentence-transformers")
+        return False
 
 
 def sync_store(store, folder: Path, progress: BuildProgress | None = None, notice: Notice | None = None,
