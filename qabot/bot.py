@@ -173,7 +173,7 @@ class Bot:
                 opened.close()
             raise
         attach = getattr(embedder, "attach_fast_path", None)
-        if attach is not None:
+        if attach is not None and not getattr(embedder, "has_fast_path", False):  # a build's last step may have
             attach(onnx_folder(folder))
         answerer = Answerer(index, embedder, seeds, mode=mode, weights=weights)
         return cls(seeds, folder, embedder, answerer, report, stale_because, notice, opened)
@@ -188,9 +188,8 @@ class Bot:
         the background check (begun after the first answer) found damaged,
         before the next question is answered."""
         self._repair_if_damaged()
-        limit = {"articles": tuple(articles)} if articles else {}  # an answerer a test scripts may not take it
         try:
-            return self._after_answer(self.answerer.ask(question, k=k, context=context, **limit))
+            return self._after_answer(self.answerer.ask(question, k=k, context=context, articles=tuple(articles)))
         except QuoteMismatchError as error:
             if self.notice:
                 self.notice(f"{error}; rebuilding the index")
@@ -199,7 +198,7 @@ class Bot:
             if self.notice:
                 self.notice(f"{error}; loading the index again")
             self.reload()
-        return self._after_answer(self.answerer.ask(question, k=k, context=context, **limit))
+        return self._after_answer(self.answerer.ask(question, k=k, context=context, articles=tuple(articles)))
 
     def _repair_if_damaged(self) -> None:
         """Rebuild the index, verifying every file, when the background

@@ -41,7 +41,7 @@ MEANING_NAMES = 3
 
 
 class Asker(Protocol):
-    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer: ...
+    def ask(self, question: str, k: int = 3, context: str | None = None, articles=()) -> Answer: ...
 
 
 def leans_on_context(question: str) -> bool:
@@ -136,9 +136,8 @@ class Conversation:
     def ask(self, question: str, k: int = 3, articles=()) -> Answer:
         """Answer ``question``, a follow-up with the turn it leans on;
         ``articles`` limits it to those (see :meth:`qabot.bot.Bot.ask`)."""
-        limit = {"articles": tuple(articles)} if articles else {}
         context = self.context_for(question)
-        answer = self.answerer.ask(question, k=k, context=context, **limit)
+        answer = self.answerer.ask(question, k=k, context=context, articles=tuple(articles))
         if context is not None:  # say what the pointing word was taken to mean
             answer = replace(answer, assumed_reference=reference_for(question, self.turns[-1]))
         self.turns = (self.turns + [answer])[-MAX_TURNS:]

@@ -120,10 +120,10 @@ def test_a_question_that_fails_does_not_end_the_batch(workdir, cli, shared_model
 
     ask = Answerer.ask
 
-    def failing(self, question, k=3, context=None):
+    def failing(self, question, k=3, context=None, articles=()):
         if "Bahrain" in question:
             raise QuoteMismatchError("the index does not match seeds/x.txt at characters 1-5")
-        return ask(self, question, k=k, context=context)
+        return ask(self, question, k=k, context=context, articles=articles)
 
     monkeypatch.setattr(Answerer, "ask", failing)
     monkeypatch.setattr("qabot.bot.Bot.rebuild", lambda self, **kwargs: None)

@@ -18,7 +18,7 @@ class RecordingAsker:
     def __init__(self) -> None:
         self.queries: list[tuple[str, str | None]] = []
 
-    def ask(self, question, k=3, context=None):
+    def ask(self, question, k=3, context=None, articles=()):
         from qabot.answering import Answer
 
         self.queries.append((question, context))

@@ -113,7 +113,7 @@ class ScriptedBot:
     def __init__(self, answer: Answer) -> None:
         self.answer = answer
 
-    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
+    def ask(self, question: str, k: int = 3, context: str | None = None, articles=()) -> Answer:
         return dataclasses.replace(self.answer, question=question)
 
     def close(self) -> None:

@@ -148,7 +148,7 @@ class ScriptedBot:
         self.script = script
         self.closed = False
 
-    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
+    def ask(self, question: str, k: int = 3, context: str | None = None, articles=()) -> Answer:
         return scripted(question, self.script[question])
 
     def conversation(self) -> Conversation:

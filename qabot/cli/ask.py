@@ -40,9 +40,7 @@ def run(args: argparse.Namespace) -> int:
     bot = asker = None
     if not typed and not all(question_problem(question) for question in questions):
         # The index is checked before the first answer; with nothing to ask it is never opened.
-        bot = _open_bot(args)
-        asker = bot.conversation() if args.chat else bot
-        articles = bot.article_names(articles) if articles else ()
+        bot, asker, articles = _open_asker(args, articles)
     try:
         status = EXIT_OK
         for question in questions:
@@ -52,12 +50,9 @@ def run(args: argparse.Namespace) -> int:
                 status = EXIT_USAGE
                 continue
             if asker is None:  # typed: opened at the first question
-                bot = _open_bot(args)
-                asker = bot.conversation() if args.chat else bot
-                articles = bot.article_names(articles) if articles else ()
+                bot, asker, articles = _open_asker(args, articles)
             try:
-                limit = {"articles": articles} if articles else {}  # a scripted bot in tests may not take it
-                answer = declined_below(asker.ask(question, k=args.k, **limit), args.min_confidence)
+                answer = declined_below(asker.ask(question, k=args.k, articles=articles), args.min_confidence)
             except QabotError as error:  # this question only: the others are still answered
                 _bad_question(question, str(error), args.json)
                 status = EXIT_USAGE
@@ -111,6 +106,13 @@ def typed_questions() -> Iterator[str]:
             print(file=sys.stderr)  # Ctrl-D: the shell's prompt on a line of its own
             return
         yield from question_lines(line)
+
+
+def _open_asker(args: argparse.Namespace, articles: tuple[str, ...]):
+    """The bot; what asks (the bot, or a conversation with ``--chat``); and
+    the ``--article`` names as the index holds them."""
+    bot = _open_bot(args)
+    return bot, (bot.conversation() if args.chat else bot), (bot.article_names(articles) if articles else ())
 
 
 def _open_bot(args: argparse.Namespace):

@@ -93,7 +93,7 @@ class ScriptedAnswerer:
         self.display_path = answerer.display_path
         self.script = script
 
-    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
+    def ask(self, question: str, k: int = 3, context: str | None = None, articles=()) -> Answer:
         wanted, confidence = self.script[question]
         passages = list(self.index.passages)
         sentence = next((s for s in self.index.sentences if s.text == wanted), None)
@@ -120,7 +120,7 @@ class WithShortAnswers:
     def __getattr__(self, name: str):
         return getattr(self.answerer, name)
 
-    def ask(self, question: str, k: int = 3, context: str | None = None) -> Answer:
+    def ask(self, question: str, k: int = 3, context: str | None = None, articles=()) -> Answer:
         answer = self.answerer.ask(question, k=k, context=context)
         words = self.shorts.get(question)
         if answer.sentence is None or not words or words not in answer.sentence.text:

@@ -140,9 +140,9 @@ async def test_a_follow_up_goes_through_the_conversation(new_app):
         answerer = app.conversation.answerer
         original = answerer.ask
 
-        def recording(question, k=3, context=None):
+        def recording(question, k=3, context=None, articles=()):
             queries.append(context)
-            return original(question, k=k, context=context)
+            return original(question, k=k, context=context, articles=articles)
 
         answerer.ask = recording
         await ask(pilot, "Who cut the ribbon at the library?")
